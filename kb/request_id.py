@@ -37,5 +37,7 @@ class RequestIdMiddleware:
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if not hasattr(record, "request_id"):
-            record.request_id = _current.get()
+            # Django logs a response's status after the middleware has returned, passing the request along.
+            request = getattr(record, "request", None)
+            record.request_id = getattr(request, "request_id", None) or _current.get()
         return True

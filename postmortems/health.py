@@ -26,7 +26,7 @@ def broker_ready() -> tuple[bool, str]:
     from kb.celery import app
 
     try:
-        with app.connection_for_write() as conn:
+        with app.connection_for_write(url=settings.CELERY_BROKER_URL) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
     except Exception as exc:
         logger.warning("readiness: broker unreachable", extra={"error": str(exc)})

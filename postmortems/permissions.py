@@ -28,9 +28,7 @@ def can_create_postmortem(user: AbstractBaseUser | AnonymousUser) -> bool:
     return has_role(user, Role.AUTHOR)
 
 
-def can_edit_postmortem(
-    user: AbstractBaseUser | AnonymousUser, postmortem: Postmortem
-) -> bool:
+def can_edit_postmortem(user: AbstractBaseUser | AnonymousUser, postmortem: Postmortem) -> bool:
     """Editors edit any postmortem they may see; authors their own and those they are named on or reviewing."""
     if has_role(user, Role.EDITOR):
         return Postmortem.objects.visible_to(user).filter(pk=postmortem.pk).exists()

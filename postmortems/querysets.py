@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 
 if TYPE_CHECKING:
@@ -23,9 +23,7 @@ def is_admin(user: AbstractBaseUser | AnonymousUser) -> bool:
     return profile is not None and profile.role == "admin"
 
 
-def visibility_filter(
-    user: AbstractBaseUser | AnonymousUser, pk_ref: str = "pk"
-) -> Q | None:
+def visibility_filter(user: AbstractBaseUser | AnonymousUser, pk_ref: str = "pk") -> Q | None:
     """The visibility rule as a filter on postmortems whose id is `pk_ref`; None means "everything".
 
     A postmortem is visible when it is not restricted, or the person is a member of one of its
@@ -39,21 +37,16 @@ def visibility_filter(
     allowed_team = postmortem.allowed_teams.through.objects.filter(
         postmortem_id=OuterRef(pk_ref), team__memberships__user=user
     )
-    author = postmortem.authors.through.objects.filter(
-        postmortem_id=OuterRef(pk_ref), user=user
-    )
-    reviewer = postmortem.reviewers.through.objects.filter(
-        postmortem_id=OuterRef(pk_ref), user=user
-    )
-    restricted = (
-        "restricted" if pk_ref == "pk" else pk_ref.removesuffix("_id") + "__restricted"
-    )
-    return (
-        Q(**{restricted: False})
-        | Exists(allowed_team)
-        | Exists(author)
-        | Exists(reviewer)
-    )
+    author = postmortem.authors.through.objects.filter(postmortem_id=OuterRef(pk_ref), user=user)
+    reviewer = postmortem.reviewers.through.objects.filter(postmortem_id=OuterRef(pk_ref), user=user)
+    restricted = "restricted" if pk_ref == "pk" else pk_ref.removesuffix("_id") + "__restricted"
+    return Q(**{restricted: False}) | Exists(allowed_team) | Exists(author) | Exists(reviewer)
+
+
+def _service_links() -> Prefetch:
+    """A postmortem's services with their roles, in one query."""
+    links = apps.get_model("postmortems", "PostmortemService").objects.select_related("service").order_by("role", "id")
+    return Prefetch("service_links", queryset=links)
 
 
 class PostmortemQuerySet(models.QuerySet):
@@ -78,12 +71,12 @@ class PostmortemQuerySet(models.QuerySet):
             "open_questions",
             "open_questions_html",
             "metadata",
-        ).prefetch_related("service_links__service")
+        ).prefetch_related(_service_links())
 
     def for_detail(self) -> PostmortemQuerySet:
         """Everything the detail page shows, in a fixed number of queries."""
         return self.prefetch_related(
-            "service_links__service",
+            _service_links(),
             "timeline",
             "contributing_factors__factor__family",
             "contributing_factors__services",
@@ -99,17 +92,13 @@ class PostmortemQuerySet(models.QuerySet):
 class RelatedToPostmortemQuerySet(models.QuerySet):
     """For rows that belong to a postmortem: they are visible exactly when their postmortem is."""
 
-    def visible_to(
-        self, user: AbstractBaseUser | AnonymousUser
-    ) -> RelatedToPostmortemQuerySet:
+    def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> RelatedToPostmortemQuerySet:
         rule = visibility_filter(user, pk_ref="postmortem_id")
         return self if rule is None else self.filter(rule)
 
 
 class ServiceQuerySet(models.QuerySet):
-    def with_postmortem_counts(
-        self, user: AbstractBaseUser | AnonymousUser
-    ) -> ServiceQuerySet:
+    def with_postmortem_counts(self, user: AbstractBaseUser | AnonymousUser) -> ServiceQuerySet:
         """Annotate `postmortem_count`, counting only postmortems the person may see."""
         links = (
             apps.get_model("postmortems", "PostmortemService")

@@ -42,9 +42,7 @@ class EditConflict(Exception):
 
     def __init__(self, postmortem: Postmortem):
         self.current = postmortem
-        super().__init__(
-            f"{postmortem.key} was changed by someone else (now version {postmortem.version})"
-        )
+        super().__init__(f"{postmortem.key} was changed by someone else (now version {postmortem.version})")
 
 
 def next_postmortem_key(year: int) -> str:
@@ -52,9 +50,7 @@ def next_postmortem_key(year: int) -> str:
     prefix = f"PM-{year}-"
     numbers = [
         int(key.removeprefix(prefix))
-        for key in Postmortem.objects.filter(key__startswith=prefix).values_list(
-            "key", flat=True
-        )
+        for key in Postmortem.objects.filter(key__startswith=prefix).values_list("key", flat=True)
     ]
     return f"{prefix}{max(numbers, default=0) + 1:03d}"
 
@@ -70,19 +66,14 @@ def snapshot(postmortem: Postmortem) -> dict[str, Any]:
         value = getattr(postmortem, name)
         data[name] = value.isoformat() if isinstance(value, datetime) else value
     data["services"] = sorted(
-        f"{link.service.slug}:{link.role}"
-        for link in postmortem.service_links.select_related("service")
+        f"{link.service.slug}:{link.role}" for link in postmortem.service_links.select_related("service")
     )
     data["authors"] = sorted(postmortem.authors.values_list("username", flat=True))
-    data["allowed_teams"] = sorted(
-        postmortem.allowed_teams.values_list("slug", flat=True)
-    )
+    data["allowed_teams"] = sorted(postmortem.allowed_teams.values_list("slug", flat=True))
     return data
 
 
-def _record_revision(
-    postmortem: Postmortem, author: AbstractBaseUser | None
-) -> Revision:
+def _record_revision(postmortem: Postmortem, author: AbstractBaseUser | None) -> Revision:
     return Revision.objects.create(
         postmortem=postmortem,
         version=postmortem.version,
@@ -91,13 +82,10 @@ def _record_revision(
     )
 
 
-def _set_services(
-    postmortem: Postmortem, services: Iterable[tuple[Service, str]]
-) -> None:
+def _set_services(postmortem: Postmortem, services: Iterable[tuple[Service, str]]) -> None:
     PostmortemService.objects.filter(postmortem=postmortem).delete()
     PostmortemService.objects.bulk_create(
-        PostmortemService(postmortem=postmortem, service=service, role=role)
-        for service, role in services
+        PostmortemService(postmortem=postmortem, service=service, role=role) for service, role in services
     )
 
 
@@ -129,18 +117,13 @@ def create_postmortem(
                 if postmortem.status == Status.PUBLISHED:
                     postmortem.published_at = timezone.now()
                 postmortem.save()
-                postmortem.authors.set(
-                    list(authors) or ([created_by] if created_by else [])
-                )
+                postmortem.authors.set(list(authors) or ([created_by] if created_by else []))
                 postmortem.allowed_teams.set(list(allowed_teams))
                 _set_services(postmortem, services)
                 _record_revision(postmortem, created_by)
                 return postmortem
         except IntegrityError:
-            if (
-                key is not None
-                or Postmortem.objects.filter(key=postmortem.key).count() == 0
-            ):
+            if key is not None or Postmortem.objects.filter(key=postmortem.key).count() == 0:
                 raise
             # Another writer took the same key between reading and inserting: take the next one.
     raise IntegrityError("could not allocate a postmortem key after 5 attempts")
@@ -162,9 +145,9 @@ def update_postmortem(
         raise TypeError(f"unknown postmortem fields: {', '.join(sorted(unknown))}")
     with transaction.atomic():
         # The conditional UPDATE is the lock: only one writer can move the version on from expected_version.
-        bumped = Postmortem.objects.filter(
-            pk=postmortem.pk, version=expected_version
-        ).update(version=F("version") + 1, updated_at=timezone.now())
+        bumped = Postmortem.objects.filter(pk=postmortem.pk, version=expected_version).update(
+            version=F("version") + 1, updated_at=timezone.now()
+        )
         if not bumped:
             raise EditConflict(Postmortem.objects.get(pk=postmortem.pk))
         postmortem.refresh_from_db(fields=["version"])
@@ -181,14 +164,10 @@ def update_postmortem(
     return postmortem
 
 
-def publish_postmortem(
-    *, postmortem: Postmortem, published_by: AbstractBaseUser | None
-) -> Postmortem:
+def publish_postmortem(*, postmortem: Postmortem, published_by: AbstractBaseUser | None) -> Postmortem:
     """Publish a postmortem; publishing again is a no-op."""
     with transaction.atomic():
-        updated = Postmortem.objects.filter(pk=postmortem.pk).exclude(
-            status=Status.PUBLISHED
-        )
+        updated = Postmortem.objects.filter(pk=postmortem.pk).exclude(status=Status.PUBLISHED)
         if updated.update(
             status=Status.PUBLISHED,
             published_at=timezone.now(),

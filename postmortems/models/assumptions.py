@@ -37,9 +37,7 @@ class Assumption(models.Model):
     """One checkable belief ("retries are safe because the API is idempotent"); its status history is append-only."""
 
     statement = models.CharField(max_length=300)
-    kind = models.CharField(
-        max_length=14, choices=AssumptionKind, default=AssumptionKind.DEPENDENCY
-    )
+    kind = models.CharField(max_length=14, choices=AssumptionKind, default=AssumptionKind.DEPENDENCY)
     service = models.ForeignKey(
         Service,
         null=True,
@@ -55,15 +53,9 @@ class Assumption(models.Model):
         on_delete=models.SET_NULL,
         related_name="assumptions",
     )
-    relied_on_by = models.ManyToManyField(
-        Service, related_name="relied_on_assumptions", blank=True
-    )
-    where_encoded = models.CharField(
-        max_length=200, blank=True, help_text="Timeout config, runbook, design doc..."
-    )
-    status = models.CharField(
-        max_length=10, choices=AssumptionStatus, default=AssumptionStatus.HELD
-    )
+    relied_on_by = models.ManyToManyField(Service, related_name="relied_on_assumptions", blank=True)
+    where_encoded = models.CharField(max_length=200, blank=True, help_text="Timeout config, runbook, design doc...")
+    status = models.CharField(max_length=10, choices=AssumptionStatus, default=AssumptionStatus.HELD)
     last_validated_at = models.DateField(null=True, blank=True)
     validation_method = models.CharField(max_length=200, blank=True)
     superseded_by = models.ForeignKey(
@@ -73,9 +65,7 @@ class Assumption(models.Model):
         on_delete=models.SET_NULL,
         related_name="supersedes",
     )
-    postmortems = models.ManyToManyField(
-        Postmortem, through="AssumptionEvidence", related_name="assumptions"
-    )
+    postmortems = models.ManyToManyField(Postmortem, through="AssumptionEvidence", related_name="assumptions")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -108,9 +98,7 @@ class Assumption(models.Model):
 class AssumptionStatusChange(models.Model):
     """One entry in an assumption's history: who moved it, when, why and on what evidence."""
 
-    assumption = models.ForeignKey(
-        Assumption, on_delete=models.CASCADE, related_name="history"
-    )
+    assumption = models.ForeignKey(Assumption, on_delete=models.CASCADE, related_name="history")
     from_status = models.CharField(max_length=10, choices=AssumptionStatus, blank=True)
     to_status = models.CharField(max_length=10, choices=AssumptionStatus)
     changed_by = models.ForeignKey(
@@ -153,18 +141,10 @@ class EvidenceType(models.TextChoices):
 class AssumptionEvidence(models.Model):
     """What a postmortem showed about an assumption."""
 
-    assumption = models.ForeignKey(
-        Assumption, on_delete=models.CASCADE, related_name="evidence"
-    )
-    postmortem = models.ForeignKey(
-        Postmortem, on_delete=models.CASCADE, related_name="assumption_evidence"
-    )
-    evidence_type = models.CharField(
-        max_length=10, choices=EvidenceType, default=EvidenceType.VIOLATED
-    )
-    excerpt = models.TextField(
-        blank=True, help_text="What happened, in a sentence or two"
-    )
+    assumption = models.ForeignKey(Assumption, on_delete=models.CASCADE, related_name="evidence")
+    postmortem = models.ForeignKey(Postmortem, on_delete=models.CASCADE, related_name="assumption_evidence")
+    evidence_type = models.CharField(max_length=10, choices=EvidenceType, default=EvidenceType.VIOLATED)
+    excerpt = models.TextField(blank=True, help_text="What happened, in a sentence or two")
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = RelatedToPostmortemQuerySet.as_manager()
@@ -172,9 +152,7 @@ class AssumptionEvidence(models.Model):
     class Meta:
         verbose_name_plural = "assumption evidence"
         constraints = [
-            models.UniqueConstraint(
-                fields=["assumption", "postmortem"], name="evidence_unique"
-            ),
+            models.UniqueConstraint(fields=["assumption", "postmortem"], name="evidence_unique"),
             models.CheckConstraint(
                 condition=Q(evidence_type__in=EvidenceType.values),
                 name="evidence_type_valid",

@@ -17,17 +17,11 @@ class Role(models.TextChoices):
 class Profile(models.Model):
     """What a person may do across the whole knowledge base."""
 
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
-    )
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
     role = models.CharField(max_length=10, choices=Role, default=Role.AUTHOR)
 
     class Meta:
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(role__in=Role.values), name="profile_role_valid"
-            )
-        ]
+        constraints = [models.CheckConstraint(condition=Q(role__in=Role.values), name="profile_role_valid")]
 
     def __str__(self) -> str:
         return f"{self.user} ({self.role})"
@@ -49,22 +43,14 @@ class Team(models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True)
-    members = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, through="Membership", related_name="teams"
-    )
-    reading_day = models.PositiveSmallIntegerField(
-        choices=Weekday, default=Weekday.MONDAY
-    )
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, through="Membership", related_name="teams")
+    reading_day = models.PositiveSmallIntegerField(choices=Weekday, default=Weekday.MONDAY)
     reading_time = models.TimeField(default="09:00")
     reading_timezone = models.CharField(max_length=64, default="UTC")
 
     class Meta:
         ordering = ["name"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(reading_day__range=(0, 6)), name="team_reading_day_valid"
-            )
-        ]
+        constraints = [models.CheckConstraint(condition=Q(reading_day__range=(0, 6)), name="team_reading_day_valid")]
 
     def __str__(self) -> str:
         return self.name
@@ -72,15 +58,11 @@ class Team(models.Model):
 
 class Membership(models.Model):
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     joined_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["team", "user"], name="membership_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["team", "user"], name="membership_unique")]
 
     def __str__(self) -> str:
         return f"{self.user} in {self.team}"
@@ -107,15 +89,9 @@ class Service(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True)
     tier = models.PositiveSmallIntegerField(choices=Tier, default=Tier.TIER_3)
-    team = models.ForeignKey(
-        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="services"
-    )
-    lifecycle = models.CharField(
-        max_length=12, choices=Lifecycle, default=Lifecycle.PRODUCTION
-    )
-    service_type = models.CharField(
-        max_length=50, blank=True, help_text="e.g. service, website, database, queue"
-    )
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="services")
+    lifecycle = models.CharField(max_length=12, choices=Lifecycle, default=Lifecycle.PRODUCTION)
+    service_type = models.CharField(max_length=50, blank=True, help_text="e.g. service, website, database, queue")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -124,9 +100,7 @@ class Service(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(tier__range=(1, 4)), name="service_tier_valid"
-            ),
+            models.CheckConstraint(condition=Q(tier__range=(1, 4)), name="service_tier_valid"),
             models.CheckConstraint(
                 condition=Q(lifecycle__in=Lifecycle.values),
                 name="service_lifecycle_valid",
@@ -147,26 +121,16 @@ class DependencyKind(models.TextChoices):
 class Dependency(models.Model):
     """`source` depends on `target`: when target degrades, source may feel it."""
 
-    source = models.ForeignKey(
-        Service, on_delete=models.CASCADE, related_name="dependencies"
-    )
-    target = models.ForeignKey(
-        Service, on_delete=models.CASCADE, related_name="dependents"
-    )
-    kind = models.CharField(
-        max_length=16, choices=DependencyKind, default=DependencyKind.SYNC
-    )
+    source = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="dependencies")
+    target = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="dependents")
+    kind = models.CharField(max_length=16, choices=DependencyKind, default=DependencyKind.SYNC)
     notes = models.TextField(blank=True)
 
     class Meta:
         verbose_name_plural = "dependencies"
         constraints = [
-            models.UniqueConstraint(
-                fields=["source", "target"], name="dependency_unique"
-            ),
-            models.CheckConstraint(
-                condition=~Q(source=F("target")), name="dependency_not_self"
-            ),
+            models.UniqueConstraint(fields=["source", "target"], name="dependency_unique"),
+            models.CheckConstraint(condition=~Q(source=F("target")), name="dependency_not_self"),
             models.CheckConstraint(
                 condition=Q(kind__in=DependencyKind.values),
                 name="dependency_kind_valid",

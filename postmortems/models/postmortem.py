@@ -44,11 +44,7 @@ MARKDOWN_FIELDS = (
 
 
 def _times_in_order(earlier: str, later: str) -> Q:
-    return (
-        Q(**{f"{earlier}__isnull": True})
-        | Q(**{f"{later}__isnull": True})
-        | Q(**{f"{later}__gte": F(earlier)})
-    )
+    return Q(**{f"{earlier}__isnull": True}) | Q(**{f"{later}__isnull": True}) | Q(**{f"{later}__gte": F(earlier)})
 
 
 class Postmortem(models.Model):
@@ -68,9 +64,7 @@ class Postmortem(models.Model):
     detected_at = models.DateTimeField(null=True, blank=True)
     mitigated_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
-    timezone = models.CharField(
-        max_length=64, default="UTC", help_text="Zone the incident times are shown in"
-    )
+    timezone = models.CharField(max_length=64, default="UTC", help_text="Zone the incident times are shown in")
 
     summary = models.TextField(blank=True)
     summary_html = models.TextField(blank=True, editable=False)
@@ -85,12 +79,8 @@ class Postmortem(models.Model):
     open_questions = models.TextField(blank=True)
     open_questions_html = models.TextField(blank=True, editable=False)
 
-    authors = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, related_name="authored_postmortems", blank=True
-    )
-    reviewers = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, related_name="reviewing_postmortems", blank=True
-    )
+    authors = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="authored_postmortems", blank=True)
+    reviewers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="reviewing_postmortems", blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -98,25 +88,13 @@ class Postmortem(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    services = models.ManyToManyField(
-        Service, through="PostmortemService", related_name="postmortems", blank=True
-    )
-    source_url = models.URLField(
-        max_length=500, blank=True, help_text="Where a public postmortem was published"
-    )
-    in_library = models.BooleanField(
-        default=False, help_text="Part of the public reading library"
-    )
+    services = models.ManyToManyField(Service, through="PostmortemService", related_name="postmortems", blank=True)
+    source_url = models.URLField(max_length=500, blank=True, help_text="Where a public postmortem was published")
+    in_library = models.BooleanField(default=False, help_text="Part of the public reading library")
     restricted = models.BooleanField(default=False)
-    allowed_teams = models.ManyToManyField(
-        Team, related_name="restricted_postmortems", blank=True
-    )
-    metadata = models.JSONField(
-        default=dict, blank=True, help_text="Imported keys the model has no field for"
-    )
-    version = models.PositiveIntegerField(
-        default=1, help_text="Bumped on every save; used for optimistic locking"
-    )
+    allowed_teams = models.ManyToManyField(Team, related_name="restricted_postmortems", blank=True)
+    metadata = models.JSONField(default=dict, blank=True, help_text="Imported keys the model has no field for")
+    version = models.PositiveIntegerField(default=1, help_text="Bumped on every save; used for optimistic locking")
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -131,22 +109,14 @@ class Postmortem(models.Model):
             models.Index(fields=["kind", "-started_at"], name="pm_kind_started"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(key__regex=KEY_PATTERN), name="pm_key_format"
-            ),
-            models.CheckConstraint(
-                condition=Q(kind__in=Kind.values), name="pm_kind_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(status__in=Status.values), name="pm_status_valid"
-            ),
+            models.CheckConstraint(condition=Q(key__regex=KEY_PATTERN), name="pm_key_format"),
+            models.CheckConstraint(condition=Q(kind__in=Kind.values), name="pm_kind_valid"),
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="pm_status_valid"),
             models.CheckConstraint(
                 condition=Q(severity__isnull=True) | Q(severity__range=(1, 4)),
                 name="pm_severity_valid",
             ),
-            models.CheckConstraint(
-                condition=Q(version__gte=1), name="pm_version_positive"
-            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="pm_version_positive"),
             models.CheckConstraint(
                 condition=_times_in_order("started_at", "detected_at"),
                 name="pm_detected_after",
@@ -184,26 +154,16 @@ class ServiceRole(models.TextChoices):
 
 
 class PostmortemService(models.Model):
-    postmortem = models.ForeignKey(
-        Postmortem, on_delete=models.CASCADE, related_name="service_links"
-    )
-    service = models.ForeignKey(
-        Service, on_delete=models.PROTECT, related_name="postmortem_links"
-    )
-    role = models.CharField(
-        max_length=10, choices=ServiceRole, default=ServiceRole.INVOLVED
-    )
+    postmortem = models.ForeignKey(Postmortem, on_delete=models.CASCADE, related_name="service_links")
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="postmortem_links")
+    role = models.CharField(max_length=10, choices=ServiceRole, default=ServiceRole.INVOLVED)
 
     objects = RelatedToPostmortemQuerySet.as_manager()
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["postmortem", "service"], name="pm_service_unique"
-            ),
-            models.CheckConstraint(
-                condition=Q(role__in=ServiceRole.values), name="pm_service_role_valid"
-            ),
+            models.UniqueConstraint(fields=["postmortem", "service"], name="pm_service_unique"),
+            models.CheckConstraint(condition=Q(role__in=ServiceRole.values), name="pm_service_role_valid"),
         ]
 
     def __str__(self) -> str:
@@ -222,28 +182,18 @@ class EventKind(models.TextChoices):
 class TimelineEvent(models.Model):
     """Something that happened, was seen or was decided; decisions carry why they made sense."""
 
-    postmortem = models.ForeignKey(
-        Postmortem, on_delete=models.CASCADE, related_name="timeline"
-    )
+    postmortem = models.ForeignKey(Postmortem, on_delete=models.CASCADE, related_name="timeline")
     occurred_at = models.DateTimeField()
-    kind = models.CharField(
-        max_length=14, choices=EventKind, default=EventKind.OBSERVATION
-    )
+    kind = models.CharField(max_length=14, choices=EventKind, default=EventKind.OBSERVATION)
     text = models.TextField()
     actor = models.CharField("who", max_length=200, blank=True)
-    why_it_made_sense = models.TextField(
-        blank=True, help_text="What people knew, what they were trying to do"
-    )
+    why_it_made_sense = models.TextField(blank=True, help_text="What people knew, what they were trying to do")
 
     objects = RelatedToPostmortemQuerySet.as_manager()
 
     class Meta:
         ordering = ["occurred_at", "id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(kind__in=EventKind.values), name="event_kind_valid"
-            )
-        ]
+        constraints = [models.CheckConstraint(condition=Q(kind__in=EventKind.values), name="event_kind_valid")]
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.text[:60]}"
@@ -260,20 +210,14 @@ class FactorRole(models.TextChoices):
 class ContributingFactor(models.Model):
     """One condition in one incident, with its role and a second story. Unclassified imports have no factor yet."""
 
-    postmortem = models.ForeignKey(
-        Postmortem, on_delete=models.CASCADE, related_name="contributing_factors"
-    )
-    factor = models.ForeignKey(
-        Factor, null=True, blank=True, on_delete=models.PROTECT, related_name="tags"
-    )
+    postmortem = models.ForeignKey(Postmortem, on_delete=models.CASCADE, related_name="contributing_factors")
+    factor = models.ForeignKey(Factor, null=True, blank=True, on_delete=models.PROTECT, related_name="tags")
     role = models.CharField(max_length=10, choices=FactorRole, blank=True)
     narrative = models.TextField(blank=True)
     narrative_html = models.TextField(blank=True, editable=False)
     why_it_made_sense = models.TextField(blank=True)
     why_it_made_sense_html = models.TextField(blank=True, editable=False)
-    services = models.ManyToManyField(
-        Service, related_name="contributing_factors", blank=True
-    )
+    services = models.ManyToManyField(Service, related_name="contributing_factors", blank=True)
     assumption = models.ForeignKey(
         "postmortems.Assumption",
         null=True,
@@ -305,8 +249,7 @@ class ContributingFactor(models.Model):
         constraints = [
             # A classified tag always has a valid role; only an unclassified one (imported bullet) may lack it.
             models.CheckConstraint(
-                condition=Q(role__in=FactorRole.values)
-                | Q(role="", factor__isnull=True),
+                condition=Q(role__in=FactorRole.values) | Q(role="", factor__isnull=True),
                 name="cf_role_valid",
             ),
         ]
@@ -339,13 +282,9 @@ class ActionStatus(models.TextChoices):
 
 
 class ActionItem(models.Model):
-    postmortem = models.ForeignKey(
-        Postmortem, on_delete=models.CASCADE, related_name="action_items"
-    )
+    postmortem = models.ForeignKey(Postmortem, on_delete=models.CASCADE, related_name="action_items")
     title = models.CharField(max_length=300)
-    kind = models.CharField(
-        max_length=10, choices=ActionKind, default=ActionKind.PREVENT
-    )
+    kind = models.CharField(max_length=10, choices=ActionKind, default=ActionKind.PREVENT)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -360,9 +299,7 @@ class ActionItem(models.Model):
         on_delete=models.SET_NULL,
         related_name="action_items",
     )
-    status = models.CharField(
-        max_length=12, choices=ActionStatus, default=ActionStatus.OPEN
-    )
+    status = models.CharField(max_length=12, choices=ActionStatus, default=ActionStatus.OPEN)
     due_date = models.DateField(null=True, blank=True)
     tracker_url = models.URLField(max_length=500, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)
@@ -373,12 +310,8 @@ class ActionItem(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(kind__in=ActionKind.values), name="action_kind_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(status__in=ActionStatus.values), name="action_status_valid"
-            ),
+            models.CheckConstraint(condition=Q(kind__in=ActionKind.values), name="action_kind_valid"),
+            models.CheckConstraint(condition=Q(status__in=ActionStatus.values), name="action_status_valid"),
         ]
 
     def __str__(self) -> str:
@@ -388,17 +321,13 @@ class ActionItem(models.Model):
 class ReviewComment(models.Model):
     """A reviewer's remark on a postmortem in review; authors resolve it."""
 
-    postmortem = models.ForeignKey(
-        Postmortem, on_delete=models.CASCADE, related_name="review_comments"
-    )
+    postmortem = models.ForeignKey(Postmortem, on_delete=models.CASCADE, related_name="review_comments")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="review_comments",
     )
-    section = models.CharField(
-        max_length=50, blank=True, help_text="Which part of the document it is about"
-    )
+    section = models.CharField(max_length=50, blank=True, help_text="Which part of the document it is about")
     body = models.TextField()
     body_html = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -431,13 +360,9 @@ class ReviewComment(models.Model):
 class Revision(models.Model):
     """A snapshot of a postmortem as one save left it, so history can be read and compared."""
 
-    postmortem = models.ForeignKey(
-        Postmortem, on_delete=models.CASCADE, related_name="revisions"
-    )
+    postmortem = models.ForeignKey(Postmortem, on_delete=models.CASCADE, related_name="revisions")
     version = models.PositiveIntegerField()
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     snapshot = models.JSONField()
 
@@ -445,11 +370,7 @@ class Revision(models.Model):
 
     class Meta:
         ordering = ["-version"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["postmortem", "version"], name="revision_unique_version"
-            )
-        ]
+        constraints = [models.UniqueConstraint(fields=["postmortem", "version"], name="revision_unique_version")]
 
     def __str__(self) -> str:
         return f"{self.postmortem_id} v{self.version}"

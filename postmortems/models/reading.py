@@ -21,9 +21,7 @@ class Digest(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    postmortems = models.ManyToManyField(
-        Postmortem, through="DigestItem", related_name="digests"
-    )
+    postmortems = models.ManyToManyField(Postmortem, through="DigestItem", related_name="digests")
     created_at = models.DateTimeField(auto_now_add=True)
     sent_count = models.PositiveIntegerField(default=0)
     skipped_count = models.PositiveIntegerField(default=0)
@@ -32,9 +30,7 @@ class Digest(models.Model):
     class Meta:
         ordering = ["-week_start", "team__name"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["team", "week_start"], name="digest_one_per_team_week"
-            ),
+            models.UniqueConstraint(fields=["team", "week_start"], name="digest_one_per_team_week"),
         ]
 
     def __str__(self) -> str:
@@ -50,9 +46,7 @@ class SelectionReason(models.TextChoices):
 
 class DigestItem(models.Model):
     digest = models.ForeignKey(Digest, on_delete=models.CASCADE, related_name="items")
-    postmortem = models.ForeignKey(
-        Postmortem, on_delete=models.CASCADE, related_name="digest_items"
-    )
+    postmortem = models.ForeignKey(Postmortem, on_delete=models.CASCADE, related_name="digest_items")
     reason = models.CharField(max_length=12, choices=SelectionReason)
     explanation = models.CharField(max_length=300, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
@@ -60,9 +54,7 @@ class DigestItem(models.Model):
     class Meta:
         ordering = ["position", "id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["digest", "postmortem"], name="digest_item_unique"
-            ),
+            models.UniqueConstraint(fields=["digest", "postmortem"], name="digest_item_unique"),
             models.CheckConstraint(
                 condition=Q(reason__in=SelectionReason.values),
                 name="digest_item_reason_valid",
@@ -83,18 +75,14 @@ class DeliveryStatus(models.TextChoices):
 class DigestDelivery(models.Model):
     """The weekly email to one person. The unique constraint is what guarantees at most one a week."""
 
-    digest = models.ForeignKey(
-        Digest, on_delete=models.CASCADE, related_name="deliveries"
-    )
+    digest = models.ForeignKey(Digest, on_delete=models.CASCADE, related_name="deliveries")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="digest_deliveries",
     )
     week_start = models.DateField()
-    status = models.CharField(
-        max_length=8, choices=DeliveryStatus, default=DeliveryStatus.PENDING
-    )
+    status = models.CharField(max_length=8, choices=DeliveryStatus, default=DeliveryStatus.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -103,9 +91,7 @@ class DigestDelivery(models.Model):
     class Meta:
         verbose_name_plural = "digest deliveries"
         constraints = [
-            models.UniqueConstraint(
-                fields=["user", "week_start"], name="delivery_one_per_person_week"
-            ),
+            models.UniqueConstraint(fields=["user", "week_start"], name="delivery_one_per_person_week"),
             models.CheckConstraint(
                 condition=Q(status__in=DeliveryStatus.values),
                 name="delivery_status_valid",
@@ -119,12 +105,8 @@ class DigestDelivery(models.Model):
 class ReadReceipt(models.Model):
     """A person read a postmortem, optionally with a short reflection."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="read_receipts"
-    )
-    postmortem = models.ForeignKey(
-        Postmortem, on_delete=models.CASCADE, related_name="read_receipts"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="read_receipts")
+    postmortem = models.ForeignKey(Postmortem, on_delete=models.CASCADE, related_name="read_receipts")
     digest = models.ForeignKey(
         Digest,
         null=True,
@@ -137,11 +119,7 @@ class ReadReceipt(models.Model):
     reflection_html = models.TextField(blank=True, editable=False)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "postmortem"], name="read_receipt_unique"
-            )
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "postmortem"], name="read_receipt_unique")]
 
     def __str__(self) -> str:
         return f"{self.user} read {self.postmortem_id}"

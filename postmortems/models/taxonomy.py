@@ -25,9 +25,7 @@ class FactorFamily(models.Model):
 class Factor(models.Model):
     """A condition that can contribute to an incident. Slugs are `family.factor` and never change."""
 
-    family = models.ForeignKey(
-        FactorFamily, on_delete=models.PROTECT, related_name="factors"
-    )
+    family = models.ForeignKey(FactorFamily, on_delete=models.PROTECT, related_name="factors")
     slug = models.CharField(max_length=100, unique=True)
     name = models.CharField(max_length=120)
     definition = models.TextField()
