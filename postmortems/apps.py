@@ -5,3 +5,6 @@ class PostmortemsConfig(AppConfig):
     name = "postmortems"
     verbose_name = "Postmortems"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from postmortems import checks  # noqa: F401  (registers the system checks)
