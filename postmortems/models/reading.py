@@ -1,5 +1,9 @@
 """Weekly postmortem reading: digests, deliveries, read receipts and preferences."""
 
+from __future__ import annotations
+
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -7,6 +11,19 @@ from django.db.models import Q
 from postmortems.markdown import render_markdown
 from postmortems.models.catalog import Team
 from postmortems.models.postmortem import Postmortem
+from postmortems.querysets import RelatedToPostmortemQuerySet
+
+
+class DeliveryQuerySet(models.QuerySet):
+    def due(self, now: datetime) -> DeliveryQuerySet:
+        """Pending rows nobody is sending right now whose backoff, if any, has run out."""
+        return self.filter(status=DeliveryStatus.PENDING, claimed_at__isnull=True).filter(
+            Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+        )
+
+    def stale_claims(self, before: datetime) -> DeliveryQuerySet:
+        """Rows a sender claimed before `before` and never finished: the worker stopped mid-send."""
+        return self.filter(status=DeliveryStatus.PENDING, claimed_at__lt=before)
 
 
 class Digest(models.Model):
@@ -26,6 +43,8 @@ class Digest(models.Model):
     sent_count = models.PositiveIntegerField(default=0)
     skipped_count = models.PositiveIntegerField(default=0)
     failed_count = models.PositiveIntegerField(default=0)
+    run_count = models.PositiveIntegerField(default=0, help_text="Sending passes finished for this digest")
+    last_run_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-week_start", "team__name"]
@@ -34,7 +53,12 @@ class Digest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.team} {self.week_start:%G-W%V}"
+        return f"{self.team} {self.week_label}"
+
+    @property
+    def week_label(self) -> str:
+        """The ISO week, e.g. 2026-W07."""
+        return f"{self.week_start:%G-W%V}"
 
 
 class SelectionReason(models.TextChoices):
@@ -50,6 +74,8 @@ class DigestItem(models.Model):
     reason = models.CharField(max_length=12, choices=SelectionReason)
     explanation = models.CharField(max_length=300, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+
+    objects = RelatedToPostmortemQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "id"]
@@ -87,9 +113,17 @@ class DigestDelivery(models.Model):
     last_error = models.TextField(blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Backoff after a failed attempt; the row is not tried again before this time.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # Set by the one sender that won the conditional UPDATE claiming this row; cleared when it records the outcome.
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claim_token = models.CharField(max_length=32, blank=True, editable=False)
+
+    objects = DeliveryQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "digest deliveries"
+        indexes = [models.Index(fields=["digest", "status"], name="delivery_digest_status")]
         constraints = [
             models.UniqueConstraint(fields=["user", "week_start"], name="delivery_one_per_person_week"),
             models.CheckConstraint(
@@ -118,6 +152,8 @@ class ReadReceipt(models.Model):
     reflection = models.TextField(blank=True)
     reflection_html = models.TextField(blank=True, editable=False)
 
+    objects = RelatedToPostmortemQuerySet.as_manager()
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "postmortem"], name="read_receipt_unique")]
 
@@ -141,6 +177,12 @@ class DigestPreference(models.Model):
     suppressed = models.BooleanField(
         default=False,
         help_text="Set by an admin: never send, whatever the person chose",
+    )
+    muted_teams = models.ManyToManyField(
+        Team,
+        blank=True,
+        related_name="+",
+        help_text="Teams whose weekly email the person does not want (their reading page still shows them)",
     )
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -1,0 +1,104 @@
+"""Celery tasks. Each takes ids, holds the retry policy, and calls plain functions that do the work."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
+
+from postmortems.models import Digest, Team
+from postmortems.patterns.snapshot import refresh_snapshot
+from postmortems.reading.delivery import deliver_digest_pass, run_team_digest
+from postmortems.reading.schedule import due_team_weeks, stalled_digest_ids
+from postmortems.reading.weeks import parse_iso_week, week_label
+from postmortems.search.tasks import reindex_postmortems_task  # noqa: F401 - registers the search task
+
+logger = logging.getLogger(__name__)
+
+# A database that is briefly away (failover, locked SQLite file) is worth waiting for; the work is idempotent.
+_RETRY_POLICY = {
+    "autoretry_for": (OperationalError, InterfaceError),
+    "retry_backoff": 5,
+    "retry_backoff_max": 600,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
+
+
+def _queue(task) -> str | None:
+    """The queue the running task came from, so follow-up work stays with the same workers."""
+    info = task.request.delivery_info or {}
+    return info.get("routing_key")
+
+
+def _schedule_next_pass(task, digest_id: int, when: datetime | None) -> None:
+    # Eagerly run tasks (the embedded default) cannot wait; send_weekly_digest retries in process instead.
+    if when is None or task.request.is_eager:
+        return
+    deliver_digest.apply_async((digest_id,), eta=max(when, timezone.now()), queue=_queue(task))
+
+
+@shared_task(bind=True, **_RETRY_POLICY)
+def send_due_digests(self) -> dict:
+    """Beat's tick: start the weekly run of every team whose reading time has passed, and restart stalled ones."""
+    now = timezone.now()
+    runs = due_team_weeks(now)
+    for team, week in runs:
+        send_team_digest.apply_async((team.pk, week_label(week)), queue=_queue(self))
+    stalled = stalled_digest_ids(now)
+    for digest_id in stalled:
+        deliver_digest.apply_async((digest_id,), queue=_queue(self))
+    return {"teams": [team.slug for team, _ in runs], "stalled_digests": stalled}
+
+
+@shared_task(bind=True, **_RETRY_POLICY)
+def send_team_digest(self, team_id: int, week: str) -> dict:
+    """One team's weekly run for `week` ('2026-W07'); running it twice sends nobody a second email."""
+    team = Team.objects.filter(pk=team_id).first()
+    if team is None:
+        logger.warning("weekly digest for a team that no longer exists", extra={"team_id": team_id})
+        return {}
+    report = run_team_digest(team=team, week_start=parse_iso_week(week))
+    _schedule_next_pass(self, report.digest.pk, report.passed.next_attempt_at)
+    return {"digest": report.digest.pk, "sent": report.passed.sent, "retrying": report.passed.retrying}
+
+
+@shared_task(bind=True, **_RETRY_POLICY)
+def deliver_digest(self, digest_id: int) -> dict:
+    """A sending pass over a digest's due rows: the retries, and the admin's "retry failed"."""
+    digest = Digest.objects.select_related("team").filter(pk=digest_id).first()
+    if digest is None:
+        return {}
+    report = deliver_digest_pass(digest=digest)
+    _schedule_next_pass(self, digest.pk, report.next_attempt_at)
+    return {"digest": digest.pk, "sent": report.sent, "retrying": report.retrying}
+
+
+def enqueue_digest_pass(digest_id: int) -> None:
+    """Queue a pass; with the broker down the rows stay pending and the next beat tick picks them up."""
+    try:
+        deliver_digest.delay(digest_id)
+    except BrokerError:
+        logger.warning("broker unavailable; the next beat tick will send this digest", extra={"digest": digest_id})
+
+
+@shared_task(bind=True, **_RETRY_POLICY)
+def refresh_pattern_snapshot(self, requested_at: str | None = None) -> dict:
+    """Rebuild the precomputed pattern figures; a no-op when a build newer than the request exists."""
+    when = datetime.fromisoformat(requested_at) if requested_at else None
+    snapshot = refresh_snapshot(requested_after=when)
+    if snapshot is None:
+        return {"skipped": True}
+    return {"snapshot": snapshot.pk, "postmortems": snapshot.postmortem_count, "seconds": snapshot.build_seconds}
+
+
+def enqueue_pattern_refresh() -> None:
+    """Queue a refresh; with the broker down, the scheduled run catches up (pages stay correct meanwhile)."""
+    try:
+        refresh_pattern_snapshot.delay(timezone.now().isoformat())
+    except BrokerError:
+        logger.warning("broker unavailable; the scheduled run will refresh the pattern figures")
