@@ -2,7 +2,7 @@
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
-from postmortems.models import Postmortem, Role
+from postmortems.models import ActionItem, Postmortem, ReviewComment, Role, Status
 from postmortems.querysets import is_admin
 
 _RANK = {Role.VIEWER: 0, Role.AUTHOR: 1, Role.EDITOR: 2, Role.ADMIN: 3}
@@ -28,15 +28,21 @@ def can_create_postmortem(user: AbstractBaseUser | AnonymousUser) -> bool:
     return has_role(user, Role.AUTHOR)
 
 
-def can_edit_postmortem(user: AbstractBaseUser | AnonymousUser, postmortem: Postmortem) -> bool:
-    """Editors edit any postmortem they may see; authors their own and those they are named on or reviewing."""
+def can_edit_postmortem(
+    user: AbstractBaseUser | AnonymousUser, postmortem: Postmortem, *, known_visible: bool = False
+) -> bool:
+    """Editors edit any postmortem they may see; authors their own and those they are named on or reviewing.
+
+    `known_visible` is for callers that fetched the postmortem through `visible_to(user)` already.
+    """
     if has_role(user, Role.EDITOR):
-        return Postmortem.objects.visible_to(user).filter(pk=postmortem.pk).exists()
+        return known_visible or Postmortem.objects.visible_to(user).filter(pk=postmortem.pk).exists()
     if not has_role(user, Role.AUTHOR):
         return False
+    # authors.all() uses the detail page's prefetched authors instead of another query.
     return (
         postmortem.created_by_id == user.pk
-        or postmortem.authors.filter(pk=user.pk).exists()
+        or any(author.pk == user.pk for author in postmortem.authors.all())
         or postmortem.reviewers.filter(pk=user.pk).exists()
     )
 
@@ -44,3 +50,43 @@ def can_edit_postmortem(user: AbstractBaseUser | AnonymousUser, postmortem: Post
 def can_manage_catalog(user: AbstractBaseUser | AnonymousUser) -> bool:
     """Services, dependencies, assumptions and the taxonomy are editors' work."""
     return has_role(user, Role.EDITOR)
+
+
+def can_delete_postmortem(user: AbstractBaseUser | AnonymousUser, postmortem: Postmortem) -> bool:
+    """Editors delete any postmortem they may see; authors only a draft of their own that was never published."""
+    if has_role(user, Role.EDITOR):
+        return Postmortem.objects.visible_to(user).filter(pk=postmortem.pk).exists()
+    if postmortem.status != Status.DRAFT or postmortem.published_at is not None:
+        return False
+    return has_role(user, Role.AUTHOR) and (
+        postmortem.created_by_id == user.pk or postmortem.authors.filter(pk=user.pk).exists()
+    )
+
+
+def can_comment_on_postmortem(user: AbstractBaseUser | AnonymousUser, postmortem: Postmortem) -> bool:
+    """Authors and up may comment on what they can see; a viewer only on a postmortem they were asked to review."""
+    if not Postmortem.objects.visible_to(user).filter(pk=postmortem.pk).exists():
+        return False
+    return has_role(user, Role.AUTHOR) or postmortem.reviewers.filter(pk=user.pk).exists()
+
+
+def can_change_comment(user: AbstractBaseUser | AnonymousUser, comment: ReviewComment) -> bool:
+    """A comment's text is its writer's; admins may tidy up."""
+    return user.is_authenticated and (comment.author_id == user.pk or has_role(user, Role.ADMIN))
+
+
+def can_resolve_comment(user: AbstractBaseUser | AnonymousUser, comment: ReviewComment) -> bool:
+    """Whoever may edit the postmortem resolves comments on it, and so may the comment's writer."""
+    return can_change_comment(user, comment) or can_edit_postmortem(user, comment.postmortem)
+
+
+def can_edit_action_item(user: AbstractBaseUser | AnonymousUser, item: ActionItem) -> bool:
+    """The postmortem's editors, and the item's owner (who keeps its status up to date)."""
+    if user.is_authenticated and item.owner_id == user.pk and has_role(user, Role.VIEWER):
+        return True
+    return can_edit_postmortem(user, item.postmortem)
+
+
+def can_manage_teams(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Teams decide who sees restricted postmortems, so only admins change them."""
+    return has_role(user, Role.ADMIN)

@@ -1,0 +1,1 @@
+"""Viewsets by topic; api/urls.py registers them on the router."""
