@@ -1,0 +1,310 @@
+"""search_postmortems: one interface over the PostgreSQL and SQLite backends, with graceful fallbacks.
+
+Queries per search, whatever the data size: synonyms, the page of ids, the total with facet counts,
+the page's rows, and the labels for services, factors and teams (7). If the database rejects the
+full query, the same words are tried as a plain query, then as a simple substring search, and the
+results say which was used.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Q
+
+from postmortems.models import Factor, Kind, Postmortem, SearchDocument, Service, Status, Team
+from postmortems.search import postgres, sqlite
+from postmortems.search.query import ParsedQuery, parse_query
+from postmortems.search.snippets import Highlighter
+from postmortems.search.sql import BackendPage, Fragment, hidden_postmortems
+from postmortems.search.synonyms import load_synonyms
+from postmortems.search.types import FACETS, Facet, FacetValue, SearchFilters, SearchHit, SearchResults
+
+logger = logging.getLogger(__name__)
+
+PAGE_SIZE = 20
+MAX_PAGE_SIZE = 50
+MAX_FACET_VALUES = 50
+BASIC_SEARCH_LIMIT = 1000
+# With fewer strict matches than this, a query of several words also finds postmortems with only some of them.
+RELAX_BELOW = 5
+BACKENDS = {"postgresql": postgres, "sqlite": sqlite}
+
+FALLBACK_NOTICES = {
+    "simple": "The full query could not be run, so its words were searched for plainly "
+    "(no phrases, OR, exclusions or synonyms).",
+    "basic": "Full-text search is unavailable right now, so titles and summaries were searched for the words.",
+}
+
+
+def backend_name() -> str:
+    return connection.vendor if connection.vendor in BACKENDS else "basic"
+
+
+def search_postmortems(
+    *,
+    user: AbstractBaseUser | AnonymousUser,
+    query: str = "",
+    filters: SearchFilters | None = None,
+    page: int = 1,
+    page_size: int = PAGE_SIZE,
+) -> SearchResults:
+    """One page of the postmortems this person may see that match `query` and `filters`, with facet counts."""
+    started = time.perf_counter()
+    filters = filters or SearchFilters()
+    page, page_size = max(1, page), min(max(1, page_size), MAX_PAGE_SIZE)
+    parsed = parse_query(query, load_synonyms()) if query.strip() else None
+    results = SearchResults(
+        query=parsed or ParsedQuery(""),
+        filters=filters,
+        hits=[],
+        total=0,
+        facets=[],
+        page=page,
+        page_size=page_size,
+        backend=backend_name(),
+        notices=list(parsed.notes) if parsed else [],
+    )
+    if not user.is_authenticated or not user.is_active or (parsed is not None and parsed.unsearchable):
+        results.facets = _facets(_by_facet({}, filters), filters, {})
+        return results
+
+    hidden = hidden_postmortems(user)
+    ids, counts, used = _run_with_fallbacks(results, parsed, filters, hidden, user)
+    results.hits = _hits(user, ids, used)
+    by_facet = _by_facet(counts, filters)
+    labels = _labels(by_facet, results.hits)
+    results.facets = _facets(by_facet, filters, labels)
+    for hit in results.hits:
+        hit.services = [(slug, labels.get(("service", slug), slug)) for slug, _ in hit.services]
+        hit.factors = [(slug, labels.get(("factor", slug), slug)) for slug, _ in hit.factors]
+    logger.debug(
+        "search %r: %d results, mode %s, %.1f ms",
+        query,
+        results.total,
+        results.mode,
+        (time.perf_counter() - started) * 1000,
+    )
+    return results
+
+
+def _attempts(parsed: ParsedQuery | None) -> list[tuple[str, ParsedQuery | None]]:
+    attempts: list[tuple[str, ParsedQuery | None]] = []
+    if backend_name() in BACKENDS:
+        attempts.append(("full", parsed))
+        simple = parsed.simplified() if parsed is not None and parsed.positive else None
+        if simple is not None and simple.clauses:
+            attempts.append(("simple", simple))
+    attempts.append(("basic", parsed))
+    return attempts
+
+
+def _run_backend(
+    candidate: ParsedQuery | None, filters: SearchFilters, hidden: Fragment | None, limit: int, offset: int
+) -> BackendPage:
+    backend = BACKENDS[backend_name()]
+    # A savepoint, so a failed statement leaves the surrounding transaction usable for the fallback.
+    with transaction.atomic(), connection.cursor() as cursor:
+        backend.prepare(cursor)
+        return backend.search(
+            cursor, parsed=candidate, filter_keys=filters.keys(), hidden=hidden, limit=limit, offset=offset
+        )
+
+
+def _run_with_fallbacks(
+    results: SearchResults,
+    parsed: ParsedQuery | None,
+    filters: SearchFilters,
+    hidden: Fragment | None,
+    user: AbstractBaseUser,
+) -> tuple[list[tuple[int, float]], dict[str, int], ParsedQuery | None]:
+    offset = (results.page - 1) * results.page_size
+    for mode, candidate in _attempts(parsed):
+        if mode == "basic":
+            break
+        try:
+            page = _run_backend(candidate, filters, hidden, results.page_size, offset)
+        except DatabaseError as exc:
+            logger.warning("search query failed in %s mode, falling back: %s", mode, str(exc).splitlines()[0])
+            continue
+        if mode == "full" and candidate is not None and page.total < RELAX_BELOW and len(candidate.positive) > 1:
+            relaxed = _relaxed(candidate, filters, hidden, results, offset)
+            if relaxed is not None and relaxed.total > page.total:
+                results.notices.append(_relaxed_notice(page.total))
+                mode, candidate, page = "relaxed", candidate.relaxed(), relaxed
+        results.total, results.total_exact, results.listed = page.total, page.total_exact, page.listed
+        results.facets_exact = page.counts_exact
+        _set_mode(results, mode)
+        return page.ids, page.counts, candidate
+    _set_mode(results, "basic")
+    ids, counts = _basic_search(results, parsed, filters, user, offset)
+    return ids, counts, parsed
+
+
+def _relaxed(candidate: ParsedQuery, filters: SearchFilters, hidden: Fragment | None, results: SearchResults, offset):
+    """The same words, any of them rather than all: for a descriptive query that no postmortem matches word for word."""
+    try:
+        return _run_backend(candidate.relaxed(), filters, hidden, results.page_size, offset)
+    except DatabaseError:
+        return None
+
+
+def _relaxed_notice(strict_total: int) -> str:
+    if strict_total == 0:
+        return "No postmortem has all of these words; these have some of them, those with the most first."
+    have = "postmortem has" if strict_total == 1 else "postmortems have"
+    return f"Only {strict_total} {have} all of these words; postmortems with some of them are included, most first."
+
+
+def _set_mode(results: SearchResults, mode: str) -> None:
+    results.mode = mode
+    if mode in FALLBACK_NOTICES:
+        results.notices.append(FALLBACK_NOTICES[mode])
+
+
+def _basic_search(
+    results: SearchResults,
+    parsed: ParsedQuery | None,
+    filters: SearchFilters,
+    user: AbstractBaseUser,
+    offset: int,
+) -> tuple[list[tuple[int, float]], dict[str, int]]:
+    """The last resort: every word as a substring of the title or summary, newest first, facets counted here."""
+    documents = SearchDocument.objects.filter(postmortem__in=Postmortem.objects.visible_to(user))
+    words = [word for clause in (parsed.positive if parsed else []) for word in clause.options[0].words]
+    for word in words:
+        documents = documents.filter(Q(title__icontains=word) | Q(summary__icontains=word))
+    rows = list(
+        documents.order_by("-is_published", "-started_at", "-postmortem_id").values_list("postmortem_id", "facets")[
+            :BASIC_SEARCH_LIMIT
+        ]
+    )
+    wanted = [set(group) for group in filters.keys()]
+    rows = [(pk, keys) for pk, keys in rows if all(group & set(keys) for group in wanted)]
+    counts: dict[str, int] = {}
+    for _pk, keys in rows:
+        for key in keys:
+            counts[key] = counts.get(key, 0) + 1
+    results.total = results.listed = len(rows)
+    return [(pk, 0.0) for pk, _ in rows[offset : offset + results.page_size]], counts
+
+
+def _hits(user: AbstractBaseUser, ranked: list[tuple[int, float]], parsed: ParsedQuery | None) -> list[SearchHit]:
+    if not ranked:
+        return []
+    scores = dict(ranked)
+    # Through the visibility rule once more: the page never shows a row the person may not see.
+    rows = {
+        pm.pk: pm
+        for pm in Postmortem.objects.visible_to(user)
+        .filter(pk__in=scores)
+        .select_related("search_document")
+        .only(
+            "key",
+            "title",
+            "kind",
+            "severity",
+            "status",
+            "started_at",
+            "source_url",
+            "search_document__title",
+            "search_document__summary",
+            "search_document__names",
+            "search_document__body",
+            "search_document__facets",
+        )
+    }
+    highlighter = Highlighter(parsed.highlight_terms if parsed else [])
+    hits = []
+    for pk, score in ranked:
+        pm = rows.get(pk)
+        if pm is None:
+            continue
+        doc = pm.search_document
+        hits.append(
+            SearchHit(
+                postmortem_id=pk,
+                key=pm.key,
+                title=pm.title,
+                title_html=highlighter.mark(pm.title),
+                kind=pm.kind,
+                kind_label=Kind(pm.kind).label if pm.kind in Kind.values else pm.kind,
+                severity=pm.severity,
+                status=pm.status,
+                status_label=Status(pm.status).label if pm.status in Status.values else pm.status,
+                started_at=pm.started_at,
+                source_url=pm.source_url,
+                score=round(score, 6),
+                snippet_html=highlighter.snippet(doc.summary, doc.body, doc.names),
+                services=[(k, k) for k in _values(doc.facets, "service")],
+                factors=[(k, k) for k in _values(doc.facets, "factor")],
+            )
+        )
+    return hits
+
+
+def _values(keys: Iterable[str], facet: str) -> list[str]:
+    prefix = f"{facet}:"
+    return [key[len(prefix) :] for key in keys if key.startswith(prefix)]
+
+
+def _by_facet(counts: dict[str, int], filters: SearchFilters) -> dict[str, dict[str, int]]:
+    """Counts per facet and value; selected values are kept even when nothing matches them any more."""
+    by_facet: dict[str, dict[str, int]] = {name: {} for name, _ in FACETS}
+    for key, count in counts.items():
+        name, _, value = key.partition(":")
+        if name in by_facet:
+            by_facet[name][value] = count
+    for name, _ in FACETS:
+        for value in filters.selected(name):
+            by_facet[name].setdefault(value, 0)
+    return by_facet
+
+
+def _facets(
+    by_facet: dict[str, dict[str, int]], filters: SearchFilters, labels: dict[tuple[str, str], str]
+) -> list[Facet]:
+    facets = []
+    for name, label in FACETS:
+        selected = filters.selected(name)
+        values = [
+            FacetValue(value, labels.get((name, value), value), count, value in selected)
+            for value, count in by_facet[name].items()
+        ]
+        if name == "year":
+            values.sort(key=lambda v: v.value, reverse=True)
+        elif name == "severity":
+            values.sort(key=lambda v: v.value)
+        else:
+            values.sort(key=lambda v: (not v.selected, -v.count, v.label.casefold()))
+        facets.append(Facet(name, label, values[:MAX_FACET_VALUES]))
+    return facets
+
+
+def _labels(by_facet: dict[str, dict[str, int]], hits: list[SearchHit]) -> dict[tuple[str, str], str]:
+    """Display names for facet values and the hits' services and factors: one query per kind of name."""
+    services = set(by_facet["service"]) | {slug for hit in hits for slug, _ in hit.services}
+    factors = set(by_facet["factor"]) | {slug for hit in hits for slug, _ in hit.factors}
+    labels: dict[tuple[str, str], str] = {}
+    if services:
+        for slug, name in Service.objects.filter(slug__in=services).values_list("slug", "name"):
+            labels[("service", slug)] = name
+    if factors or by_facet["family"]:
+        rows = Factor.objects.filter(Q(slug__in=factors) | Q(family__slug__in=list(by_facet["family"])))
+        for slug, name, family_slug, family_name in rows.values_list("slug", "name", "family__slug", "family__name"):
+            labels[("factor", slug)] = name
+            labels[("family", family_slug)] = family_name
+    if by_facet["team"]:
+        for slug, name in Team.objects.filter(slug__in=list(by_facet["team"])).values_list("slug", "name"):
+            labels[("team", slug)] = name
+    for value in by_facet["kind"]:
+        labels[("kind", value)] = Kind(value).label if value in Kind.values else value
+    for value in by_facet["status"]:
+        labels[("status", value)] = Status(value).label if value in Status.values else value
+    for value in by_facet["severity"]:
+        labels[("severity", value)] = f"SEV{value}"
+    return labels

@@ -1,0 +1,227 @@
+"""PostgreSQL full-text search over the stored, generated tsvector columns (see migration 0006).
+
+One statement per search returns the page, the total and the facet counts. Matching reads
+`match_vector` (every indexed word, GIN). What makes naive full-text search slow is ranking every
+match of a common word on its whole text, so the work is bounded:
+
+1. candidates: the matches with a query word in their title, summary or names (a bitmap AND of the
+   two GIN indexes) are ranked on the short `rank_vector`, stored inline and cheap to rank; matches
+   found only in the body follow, newest first: all of them when there are few, else only as many as
+   the page needs. At most CANDIDATES are kept.
+2. fine ranking: the best RERANK_WINDOW candidates also get the body's contribution (`ts_rank` over
+   `match_vector`, normalised by length), which needs the large vector and so is done only there.
+
+    score = ts_rank({D 0, C 0.2, B 0.5, A 1.0}, rank_vector, q)
+          + BODY_WEIGHT * ts_rank({1, 1, 1, 1}, match_vector, q, normalisation 1)
+
+Ties go to published postmortems, then to the most recent incident. The total is exact up to
+COUNT_LIMIT; facet counts are exact when at most CANDIDATES postmortems match and otherwise cover the
+candidates, the best-ranked matches; results can be paged up to the CANDIDATES-th.
+"""
+
+from __future__ import annotations
+
+import json
+
+from postmortems.search.query import ParsedQuery
+from postmortems.search.sql import BackendPage, Fragment
+
+CONFIG = "kb_english"
+RANK_WEIGHTS = "{0.0, 0.2, 0.5, 1.0}"  # D, C, B, A, the order ts_rank takes them in
+BODY_WEIGHTS = "{1.0, 1.0, 1.0, 1.0}"
+BODY_WEIGHT = 0.3
+RERANK_WINDOW = 100
+CANDIDATES = 1000
+COUNT_LIMIT = 5_000
+
+DOC = "postmortems_searchdocument"
+
+
+def _ties(alias: str) -> str:
+    return f"{alias}.is_published DESC, {alias}.started_at DESC NULLS LAST, {alias}.postmortem_id DESC"
+
+
+class _Params(dict):
+    """Named parameters for one statement: each value gets a fresh name, so a fragment can appear twice."""
+
+    def add(self, value) -> str:
+        name = f"p{len(self)}"
+        self[name] = value
+        return f"%({name})s"
+
+
+def _tsquery(clauses, params: _Params, combine: str = " && ") -> str:
+    """Clauses as a tsquery expression; every word is a bound parameter, parsed by PostgreSQL itself.
+
+    The expression is written out wherever it is used rather than computed once in a CTE, so the
+    planner sees the words and can use the column statistics to choose between the GIN index and
+    walking the recency index.
+    """
+    parts = []
+    for clause in clauses:
+        options = []
+        for term in clause.options:
+            function = "phraseto_tsquery" if term.is_phrase else "plainto_tsquery"
+            options.append(f"{function}('{CONFIG}', {params.add(term.text)})")
+        expression = "(" + " || ".join(options) + ")"
+        parts.append(f"!!{expression}" if clause.negated else expression)
+    return "(" + combine.join(parts) + ")"
+
+
+def _filters(filter_keys: list[list[str]], hidden: Fragment | None, params: _Params, connection) -> str:
+    conditions = ["TRUE"]
+    for group in filter_keys:
+        conditions.append(
+            "(" + " OR ".join(f"d.facets @> {params.add(json.dumps([key]))}::jsonb" for key in group) + ")"
+        )
+    if hidden is not None:
+        # The visibility subquery comes compiled by the ORM with positional parameters; bind them here.
+        conditions.append(f"d.postmortem_id NOT IN ({connection.ops.compose_sql(hidden.sql, hidden.params)})")
+    return " AND ".join(conditions)
+
+
+def search(
+    cursor,
+    *,
+    parsed: ParsedQuery | None,
+    filter_keys: list[list[str]],
+    hidden: Fragment | None,
+    limit: int,
+    offset: int,
+) -> BackendPage:
+    """One page of (id, score), the total and the facet counts, in one statement."""
+    params = _Params()
+    where = _filters(filter_keys, hidden, params, cursor.db)
+    depth = min(CANDIDATES, offset + limit)
+    if parsed is not None and parsed.positive:
+        sql = _ranked_sql(parsed, where, params, depth)
+    else:
+        sql = _browse_sql(parsed, where, params, depth)
+    sql += _tail(params, limit=limit, offset=offset)
+    cursor.execute(sql, params)
+    return _page(cursor.fetchall())
+
+
+def _ranked_sql(parsed: ParsedQuery, where: str, params: _Params, depth: int) -> str:
+    query = _tsquery(parsed.clauses, params)
+    # Any positive word in the short document: such matches are ranked first, on that document.
+    anywhere = _tsquery(parsed.positive, params, combine=" || ")
+    weights, body_weight, body_weights = params.add(RANK_WEIGHTS), params.add(BODY_WEIGHT), params.add(BODY_WEIGHTS)
+    depth_param = params.add(depth)
+    return f"""
+    WITH every_match AS MATERIALIZED (
+        SELECT 1 FROM {DOC} d WHERE d.match_vector @@ {query} AND {where} LIMIT {COUNT_LIMIT + 1}
+    ),
+    complete AS (SELECT (SELECT count(*) FROM every_match) <= {CANDIDATES} AS yes),
+    head AS MATERIALIZED (
+        SELECT d.postmortem_id, d.is_published, d.started_at, d.facets,
+               ts_rank({weights}::float4[], d.rank_vector, {query}) AS head
+        FROM {DOC} d
+        WHERE d.match_vector @@ {query} AND d.rank_vector @@ {anywhere} AND {where}
+        ORDER BY head DESC, {_ties("d")}
+        LIMIT {CANDIDATES}
+    ),
+    -- Matches only in the body: all of them when they are few, else only what this page still needs.
+    body AS MATERIALIZED (
+        SELECT d.postmortem_id, d.is_published, d.started_at, d.facets, 0::float4 AS head
+        FROM {DOC} d
+        WHERE ((SELECT yes FROM complete) OR (SELECT count(*) FROM head) < {depth_param})
+          AND d.match_vector @@ {query} AND NOT (d.rank_vector @@ {anywhere}) AND {where}
+        ORDER BY {_ties("d")}
+        LIMIT (SELECT CASE WHEN yes THEN {CANDIDATES} ELSE {depth_param} END FROM complete)
+    ),
+    candidates AS MATERIALIZED (
+        SELECT c.*, row_number() OVER (ORDER BY c.head DESC, {_ties("c")}) AS position
+        FROM (SELECT * FROM head UNION ALL SELECT * FROM body) AS c
+    ),
+    fine AS (
+        SELECT c.postmortem_id, c.is_published, c.started_at, c.position <= {RERANK_WINDOW} AS reranked,
+               CASE WHEN c.position <= {RERANK_WINDOW}
+                    THEN c.head + {body_weight} * ts_rank({body_weights}::float4[], d.match_vector, {query}, 1)
+                    ELSE c.head END AS score
+        FROM candidates c JOIN {DOC} d USING (postmortem_id)
+        WHERE c.position <= GREATEST({RERANK_WINDOW}, {depth_param})
+    )"""
+
+
+def _browse_sql(parsed: ParsedQuery | None, where: str, params: _Params, depth: int) -> str:
+    """No words to rank by: newest published first; an exclusion-only query still excludes."""
+    matched = "TRUE"
+    if parsed is not None and not parsed.is_empty:
+        matched = f"d.match_vector @@ {_tsquery(parsed.clauses, params)}"
+    return f"""
+    WITH every_match AS MATERIALIZED (
+        SELECT 1 FROM {DOC} d WHERE {matched} AND {where} LIMIT {COUNT_LIMIT + 1}
+    ),
+    complete AS (SELECT (SELECT count(*) FROM every_match) <= {CANDIDATES} AS yes),
+    candidates AS MATERIALIZED (
+        SELECT d.postmortem_id, d.is_published, d.started_at, d.facets,
+               row_number() OVER (ORDER BY {_ties("d")}) AS position
+        FROM (SELECT d.* FROM {DOC} d WHERE {matched} AND {where} ORDER BY {_ties("d")} LIMIT {CANDIDATES}) AS d
+    ),
+    fine AS (SELECT postmortem_id, is_published, started_at, TRUE AS reranked, 0.0::float8 AS score FROM candidates)"""
+
+
+def _tail(params: _Params, *, limit: int, offset: int) -> str:
+    """The three kinds of result row: the page's hits in order, the total (marked "all" when every match
+    was a candidate) and the facet counts over the candidates."""
+    return f"""
+    SELECT 'hit', p.postmortem_id::text, p.score FROM (
+        SELECT * FROM fine ORDER BY reranked DESC, score DESC, {_ties("fine")}
+        LIMIT {params.add(limit)} OFFSET {params.add(offset)}
+    ) AS p
+    UNION ALL
+    SELECT CASE WHEN (SELECT yes FROM complete) THEN 'all' ELSE 'total' END, NULL, (SELECT count(*) FROM every_match)
+    UNION ALL
+    SELECT 'facet', f.key, count(*) FROM candidates c CROSS JOIN LATERAL jsonb_array_elements_text(c.facets) AS f(key)
+    GROUP BY f.key"""
+
+
+def _page(rows) -> BackendPage:
+    page = BackendPage(counts_exact=False)
+    for kind, key, value in rows:
+        if kind == "hit":
+            page.ids.append((int(key), float(value)))
+        elif kind == "facet":
+            page.counts[key] = int(value)
+        else:
+            # "all": the candidates were every match, so the counts are exact; "total": counted apart.
+            page.counts_exact = kind == "all"
+            page.total = min(int(value), COUNT_LIMIT)
+            page.total_exact = int(value) <= COUNT_LIMIT
+    page.listed = min(page.total, CANDIDATES)
+    return page
+
+
+def text_matches(
+    cursor, *, words: list[str], hidden: Fragment | None, exclude_ids: list[int], limit: int
+) -> list[tuple[int, float]]:
+    """Postmortems whose short document (title, summary, names) shares at least two of `words`, best first.
+
+    Two shared words rather than one keep the candidates few on a large corpus (one common word would
+    match most of it) and are a better sign of likeness; the GIN index evaluates the pairs itself.
+    """
+    single = [f"plainto_tsquery('{CONFIG}', %s)" for _ in words]
+    pairs = [(a, b) for a in range(len(words)) for b in range(a + 1, len(words))] or [(0, None)]
+    match = " || ".join(f"({single[a]} && {single[b]})" if b is not None else single[a] for a, b in pairs)
+    match_params = [value for a, b in pairs for value in ((words[a], words[b]) if b is not None else (words[a],))]
+    where = Fragment("TRUE") if hidden is None else Fragment(f"d.postmortem_id NOT IN ({hidden.sql})", hidden.params)
+    excluded = f"d.postmortem_id NOT IN ({', '.join(['%s'] * len(exclude_ids))})" if exclude_ids else "TRUE"
+    sql = f"""WITH q AS MATERIALIZED (SELECT {match} AS m, {" || ".join(single)} AS a)
+    SELECT d.postmortem_id, ts_rank(%s::float4[], d.rank_vector, q.a) AS score
+    FROM {DOC} d CROSS JOIN q
+    WHERE d.rank_vector @@ q.m AND {excluded} AND {where.sql}
+    ORDER BY score DESC, {_ties("d")}
+    LIMIT %s"""
+    cursor.execute(sql, [*match_params, *words, RANK_WEIGHTS, *exclude_ids, *where.params, limit])
+    return [(row[0], float(row[1])) for row in cursor.fetchall()]
+
+
+def prepare(cursor) -> None:
+    """Settings for this search's transaction only.
+
+    The planner knows how many rows a common word matches but not that checking each one means
+    decompressing its vector; a sequential scan then looks cheaper than the exact GIN bitmap and is
+    ten times slower. Inside search, it is only allowed when nothing else is possible.
+    """
+    cursor.execute("SET LOCAL enable_seqscan = off")

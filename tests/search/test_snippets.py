@@ -1,0 +1,81 @@
+"""Snippets: matched words are marked, everything else is escaped first, so stored text cannot inject markup."""
+
+from postmortems.search.query import SynonymTable, parse_query
+from postmortems.search.snippets import SNIPPET_CHARS, Highlighter
+
+
+def _highlighter(query, synonyms=None):
+    return Highlighter(parse_query(query, synonyms).highlight_terms)
+
+
+def test_snippet_escapes_stored_markup_before_marking():
+    html = _highlighter("script").mark('<script>alert("x")</script> & more')
+    assert "<script>" not in html
+    assert html == "&lt;<mark>script</mark>&gt;alert(&quot;x&quot;)&lt;/<mark>script</mark>&gt; &amp; more"
+
+
+def test_snippet_escapes_a_query_that_looks_like_markup():
+    html = _highlighter('<img src=x onerror="alert(1)">').mark("an img tag <img src=x onerror=alert(1)>")
+    assert "<img" not in html
+    assert "onerror=" not in html.replace("&lt;img src=x onerror=alert(1)&gt;", "")
+
+
+def test_snippet_marks_other_forms_of_a_word():
+    html = _highlighter("timeout").mark("Requests timed out: three timeouts in a row.")
+    assert html == "Requests timed out: three <mark>timeouts</mark> in a row."
+
+
+def test_snippet_marks_words_regardless_of_case_and_accents():
+    html = _highlighter("cafe resume").mark("The Café service, then RÉSUMÉ.")
+    assert html == "The <mark>Café</mark> service, then <mark>RÉSUMÉ</mark>."
+
+
+def test_snippet_marks_a_phrase_only_where_its_words_are_together():
+    html = _highlighter('"connection pool"').mark("A pool of connections; the connection pool filled.")
+    assert html == "A pool of connections; the <mark>connection pool</mark> filled."
+
+
+def test_snippet_marks_synonyms_that_were_searched_for():
+    html = _highlighter("db", SynonymTable([["db", "database"]])).mark("The database primary failed over.")
+    assert "<mark>database</mark>" in html
+
+
+def test_snippet_does_not_mark_excluded_words():
+    assert "<mark>" not in _highlighter("cache -cdn").mark("the cdn")
+
+
+def test_snippet_prefers_the_passage_with_most_different_matches():
+    body = "\n".join(
+        [
+            "Nothing of interest here about the replicas.",
+            "The cache was cold and the replicas took twenty times their load.",
+        ]
+    )
+    html = _highlighter("cache replicas").snippet("A summary without either.", body)
+    assert html == "The <mark>cache</mark> was cold and the <mark>replicas</mark> took twenty times their load."
+
+
+def test_snippet_cuts_long_text_around_the_match_with_ellipses():
+    words = " ".join(f"filler{i}" for i in range(200))
+    html = _highlighter("stampede").snippet(f"{words} a stampede happened {words}")
+    assert html.startswith("… ") and html.endswith(" …")
+    assert "<mark>stampede</mark>" in html
+    assert len(html) < SNIPPET_CHARS + 40
+
+
+def test_snippet_without_a_match_shows_the_start_of_the_first_field():
+    assert _highlighter("absent").snippet("", "First line of the body.\nSecond line.") == "First line of the body."
+
+
+def test_snippet_of_nothing_is_empty():
+    assert _highlighter("x").snippet("", "") == ""
+
+
+def test_snippet_keeps_offsets_right_around_letters_that_lower_to_two_characters():
+    html = _highlighter("istanbul outage").mark("İstanbul: the outage")
+    assert html == "<mark>İstanbul</mark>: the <mark>outage</mark>"
+
+
+def test_snippet_finds_a_match_deep_in_a_long_field():
+    long_text = " ".join(["filler"] * 3000) + " the stampede"
+    assert "<mark>stampede</mark>" in _highlighter("stampede").snippet("summary", long_text)
