@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_htmx",
     "django_celery_beat",
     "postmortems",
@@ -168,22 +169,36 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 
+# The default cache holds API rate-limit counts. Point CACHE_URL at Redis so that every web process shares them.
+CACHE_URL = env_str("CACHE_URL")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 REST_FRAMEWORK = {
+    # Token first: an unauthenticated request then gets 401 with `WWW-Authenticate: Token`, not a bare 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["postmortems.api.exceptions.StrictJSONParser"],
+    "EXCEPTION_HANDLER": "postmortems.api.exceptions.exception_handler",
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "postmortems.api.querying.FilterBackend",
+        "postmortems.api.querying.StableOrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "postmortems.api.querying.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "postmortems.api.schema.KbAutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "postmortems.api.throttling.AnonThrottle",
+        "postmortems.api.throttling.UserThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("API_THROTTLE_ANON", "60/minute"),
@@ -194,6 +209,34 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Incident Learning Knowledge Base API",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI from the drf-spectacular-sidecar package: the docs page works offline.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "PostmortemStatusEnum": "postmortems.models.Status",
+        "PostmortemKindEnum": "postmortems.models.Kind",
+        "SeverityEnum": "postmortems.models.Severity",
+        "ServiceRoleEnum": "postmortems.models.ServiceRole",
+        "EventKindEnum": "postmortems.models.EventKind",
+        "FactorRoleEnum": "postmortems.models.FactorRole",
+        "ActionKindEnum": "postmortems.models.ActionKind",
+        "ActionStatusEnum": "postmortems.models.ActionStatus",
+        "AssumptionKindEnum": "postmortems.models.AssumptionKind",
+        "AssumptionStatusEnum": "postmortems.models.AssumptionStatus",
+        "EvidenceTypeEnum": "postmortems.models.EvidenceType",
+        "DependencyKindEnum": "postmortems.models.DependencyKind",
+        "LifecycleEnum": "postmortems.models.Lifecycle",
+        "TierEnum": "postmortems.models.Tier",
+        "WeekdayEnum": "postmortems.models.Weekday",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "postmortems.api.schema.require_version_on_postmortem_edits",
+    ],
 }
 
 # Production hardening, switched on by HTTPS-facing deployments.

@@ -3,6 +3,8 @@
 from django.contrib import admin
 
 from postmortems import models as m
+from postmortems.reading import services as reading_services
+from postmortems.search import admin as search_admin  # noqa: F401 - registers SearchSynonymAdmin
 
 
 class MembershipInline(admin.TabularInline):
@@ -204,18 +206,38 @@ class DigestItemInline(admin.TabularInline):
 
 @admin.register(m.Digest)
 class DigestAdmin(admin.ModelAdmin):
-    list_display = ["team", "week_start", "facilitator", "sent_count", "skipped_count", "failed_count"]
+    list_display = ["team", "week_start", "facilitator", "sent_count", "skipped_count", "failed_count", "run_count"]
     list_filter = ["team"]
     date_hierarchy = "week_start"
+    readonly_fields = ["sent_count", "skipped_count", "failed_count", "run_count", "last_run_at", "created_at"]
     inlines = [DigestItemInline]
 
 
 @admin.register(m.DigestDelivery)
 class DigestDeliveryAdmin(admin.ModelAdmin):
-    list_display = ["user", "week_start", "digest", "status", "attempts", "sent_at"]
-    list_filter = ["status", "week_start"]
+    list_display = ["user", "week_start", "digest", "status", "attempts", "sent_at", "next_attempt_at"]
+    list_filter = ["status", "week_start", "digest__team"]
     search_fields = ["user__username", "user__email", "last_error"]
     list_select_related = ["user", "digest__team"]
+    # The sending code owns these rows; the admin reads them and retries failures through the action.
+    readonly_fields = [
+        "digest",
+        "user",
+        "week_start",
+        "status",
+        "attempts",
+        "last_error",
+        "sent_at",
+        "next_attempt_at",
+        "claimed_at",
+        "created_at",
+    ]
+    actions = ["retry_failed"]
+
+    @admin.action(description="Retry the selected failed deliveries")
+    def retry_failed(self, request, queryset):
+        count = reading_services.retry_failed(deliveries=queryset)
+        self.message_user(request, f"{count} failed deliveries queued for another try.")
 
 
 @admin.register(m.ReadReceipt)
@@ -230,3 +252,18 @@ class DigestPreferenceAdmin(admin.ModelAdmin):
     list_display = ["user", "subscribed", "suppressed", "updated_at"]
     list_filter = ["subscribed", "suppressed"]
     search_fields = ["user__username", "user__email"]
+    autocomplete_fields = ["user"]
+    filter_horizontal = ["muted_teams"]
+    actions = ["suppress", "resume"]
+
+    @admin.action(description="Suppress: send these people no digest")
+    def suppress(self, request, queryset):
+        people = [preference.user for preference in queryset.select_related("user")]
+        count = reading_services.set_suppressed(users=people, suppressed=True)
+        self.message_user(request, f"Digest suppressed for {count} people.")
+
+    @admin.action(description="Lift the suppression")
+    def resume(self, request, queryset):
+        people = [preference.user for preference in queryset.select_related("user")]
+        count = reading_services.set_suppressed(users=people, suppressed=False)
+        self.message_user(request, f"Suppression lifted for {count} people.")

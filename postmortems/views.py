@@ -42,5 +42,5 @@ def postmortem_list(request: HttpRequest) -> HttpResponse:
 
 def postmortem_detail(request: HttpRequest, key: str) -> HttpResponse:
     postmortem = get_object_or_404(Postmortem.objects.visible_to(request.user).for_detail(), key=key)
-    context = {"postmortem": postmortem, "can_edit": can_edit_postmortem(request.user, postmortem)}
+    context = {"postmortem": postmortem, "can_edit": can_edit_postmortem(request.user, postmortem, known_visible=True)}
     return render(request, "postmortems/detail.html", context)

@@ -25,6 +25,17 @@ def pytest_runtest_makereport(item, call):
         report.longrepr = f"skipped under CI, where every real part must be present: {reason}"
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite the test database is a file rather than memory, so that a Celery worker started by a test
+    (tests/reading/test_worker.py) can open the same database from its own process."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("sqlite") / "test.sqlite3")
+
+
 @pytest.fixture(autouse=True)
 def _database_marks(request):
     """`postgres` tests need PostgreSQL as the database; `sqlite` tests need SQLite."""
@@ -32,6 +43,12 @@ def _database_marks(request):
         pytest.skip("needs PostgreSQL: run with DATABASE_URL=postgres://... (see README, Tests)")
     if request.node.get_closest_marker("sqlite") and connection.vendor != "sqlite":
         pytest.skip("exercises the SQLite backend; runs when DATABASE_URL is unset")
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """The production hasher is slow on purpose; tests build many users."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)

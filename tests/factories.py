@@ -1,5 +1,7 @@
 """Builders for tests. The taxonomy comes from the data migration, so factors are looked up, not built."""
 
+from datetime import date
+
 import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -107,3 +109,68 @@ class AssumptionFactory(factory.django.DjangoModelFactory):
 
     statement = factory.Sequence(lambda n: f"The payment processor answers within {n + 100} ms")
     kind = m.AssumptionKind.LATENCY
+
+
+class DigestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Digest
+
+    team = factory.SubFactory(TeamFactory)
+    week_start = factory.Sequence(lambda n: date.fromisocalendar(2025, n % 52 + 1, 1))
+
+
+class DigestItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.DigestItem
+
+    digest = factory.SubFactory(DigestFactory)
+    postmortem = factory.SubFactory(PostmortemFactory)
+    reason = m.SelectionReason.RECENT
+    explanation = "Published recently and nobody on the team has read it yet."
+
+
+class ReadReceiptFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.ReadReceipt
+
+    user = factory.SubFactory(UserFactory)
+    postmortem = factory.SubFactory(PostmortemFactory)
+    read_at = factory.LazyFunction(timezone.now)
+
+
+class ActionItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.ActionItem
+
+    postmortem = factory.SubFactory(PostmortemFactory)
+    title = factory.Sequence(lambda n: f"Cap client retries at two attempts ({n})")
+    kind = m.ActionKind.PREVENT
+
+
+class ReviewCommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.ReviewComment
+
+    postmortem = factory.SubFactory(PostmortemFactory)
+    author = factory.SubFactory(UserFactory)
+    section = "Timeline"
+    body = "When did the on-call engineer first see the retry graph?"
+
+
+class AssumptionEvidenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.AssumptionEvidence
+
+    assumption = factory.SubFactory(AssumptionFactory)
+    postmortem = factory.SubFactory(PostmortemFactory)
+    evidence_type = m.EvidenceType.VIOLATED
+    excerpt = "p99 latency reached four seconds."
+
+
+class DependencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Dependency
+
+    source = factory.SubFactory(ServiceFactory)
+    target = factory.SubFactory(ServiceFactory)
+    kind = m.DependencyKind.SYNC

@@ -3,14 +3,21 @@
 Every interface that lists or shows postmortems is in the matrix at the end; add new ones there.
 """
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
 from postmortems import models as m
+from postmortems.search import reindex_postmortems
 from tests.factories import (
+    ActionItemFactory,
+    AssumptionEvidenceFactory,
+    AssumptionFactory,
     ContributingFactorFactory,
     PostmortemFactory,
+    ReviewCommentFactory,
     ServiceFactory,
     TimelineEventFactory,
     UserFactory,
@@ -85,10 +92,88 @@ def test_service_postmortem_counts_ignore_restricted_postmortems_for_outsiders(
     assert m.Service.objects.with_postmortem_counts(member).get(pk=service.pk).postmortem_count == 2
 
 
+def _index_with_neighbour(pm):
+    """Index `pm` and an open postmortem sharing a service with it, the source for similar incidents."""
+    service = ServiceFactory(slug="visibility-shared")
+    m.PostmortemService.objects.get_or_create(postmortem=pm, service=service)
+    source = PostmortemFactory(key="PM-2026-900", title="Open postmortem", summary="Something else")
+    m.PostmortemService.objects.create(postmortem=source, service=service)
+    reindex_postmortems([pm.pk, source.pk])
+    return source
+
+
+def _search_page(client, pm):
+    _index_with_neighbour(pm)
+    word = max(pm.title.split(), key=len)  # one word of the title, so the query itself never shows the title
+    return "".join(client.get(reverse("postmortems:search"), params).content.decode() for params in ({}, {"q": word}))
+
+
+def _search_api(client, pm):
+    _index_with_neighbour(pm)
+    word = max(pm.title.split(), key=len)
+    return "".join(client.get("/api/v1/search/", params).content.decode() for params in ({}, {"q": word}))
+
+
+def _similar_page(client, pm):
+    source = _index_with_neighbour(pm)
+    return client.get(reverse("postmortems:similar", kwargs={"key": source.key})).content.decode()
+
+
+def _similar_api(client, pm):
+    source = _index_with_neighbour(pm)
+    return client.get(f"/api/v1/postmortems/{source.key}/similar/").content.decode()
+
+
+def _api_rows(client, url, row):
+    """A row hanging off the postmortem, carrying its title, as the API lists it and shows it."""
+    return client.get(url).content.decode() + client.get(f"{url}{row.pk}/").content.decode()
+
+
+def _api_assumption(client, pm):
+    assumption = AssumptionFactory()
+    AssumptionEvidenceFactory(assumption=assumption, postmortem=pm, excerpt=pm.title)
+    m.AssumptionStatusChange.objects.create(
+        assumption=assumption, to_status="violated", changed_at=pm.started_at, reason=pm.title, postmortem=pm
+    )
+    return client.get(f"/api/v1/assumptions/{assumption.pk}/").content.decode()
+
+
+def _patterns(client, pm, url):
+    """Patterns count postmortems; the durations view also lists each one (with its title) once it has ended."""
+    m.Postmortem.objects.filter(pk=pm.pk).update(resolved_at=pm.started_at + timedelta(hours=1))
+    return client.get(url).content.decode()
+
+
 # The matrix: each interface that lists or shows postmortems, for an outsider and for a member.
 INTERFACES = {
     "list page": lambda client, pm: client.get(reverse("postmortems:list")).content.decode(),
     "detail page": lambda client, pm: client.get(pm.get_absolute_url()).content.decode(),
+    "API list": lambda client, pm: client.get("/api/v1/postmortems/").content.decode(),
+    "API list filtered": lambda client, pm: client.get("/api/v1/postmortems/?restricted=true").content.decode(),
+    "API detail": lambda client, pm: client.get(f"/api/v1/postmortems/{pm.key}/").content.decode(),
+    "API timeline events": lambda client, pm: _api_rows(
+        client, "/api/v1/timeline-events/", TimelineEventFactory(postmortem=pm, text=pm.title)
+    ),
+    "API contributing factors": lambda client, pm: _api_rows(
+        client, "/api/v1/contributing-factors/", ContributingFactorFactory(postmortem=pm, narrative=pm.title)
+    ),
+    "API action items": lambda client, pm: _api_rows(
+        client, "/api/v1/action-items/", ActionItemFactory(postmortem=pm, title=pm.title)
+    ),
+    "API review comments": lambda client, pm: _api_rows(
+        client, "/api/v1/review-comments/", ReviewCommentFactory(postmortem=pm, body=pm.title)
+    ),
+    "API assumption evidence": lambda client, pm: _api_rows(
+        client, "/api/v1/assumption-evidence/", AssumptionEvidenceFactory(postmortem=pm, excerpt=pm.title)
+    ),
+    "API assumption history and evidence": _api_assumption,
+    # Search reads its own index: the postmortem and its document are rebuilt first, as the services would.
+    "search page": lambda client, pm: _search_page(client, pm),
+    "search API": lambda client, pm: _search_api(client, pm),
+    "similar page": lambda client, pm: _similar_page(client, pm),
+    "similar API": lambda client, pm: _similar_api(client, pm),
+    "patterns page": lambda client, pm: _patterns(client, pm, reverse("postmortems:patterns")),
+    "patterns API": lambda client, pm: _patterns(client, pm, "/api/v1/patterns/durations/"),
 }
 
 

@@ -18,6 +18,7 @@ from postmortems.models.catalog import (
     Tier,
     Weekday,
 )
+from postmortems.models.patterns import PatternSnapshot, SnapshotScope
 from postmortems.models.postmortem import (
     MARKDOWN_FIELDS,
     ActionItem,
@@ -45,6 +46,7 @@ from postmortems.models.reading import (
     ReadReceipt,
     SelectionReason,
 )
+from postmortems.models.search import SearchDocument, SearchSynonym
 from postmortems.models.taxonomy import Factor, FactorFamily
 
 __all__ = [
@@ -73,6 +75,7 @@ __all__ = [
     "Kind",
     "Lifecycle",
     "Membership",
+    "PatternSnapshot",
     "Postmortem",
     "PostmortemService",
     "Profile",
@@ -80,7 +83,10 @@ __all__ = [
     "ReviewComment",
     "Revision",
     "Role",
+    "SearchDocument",
+    "SearchSynonym",
     "SelectionReason",
+    "SnapshotScope",
     "Service",
     "ServiceRole",
     "Severity",
