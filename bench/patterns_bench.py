@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -30,6 +30,7 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--database-url", default=os.environ.get("PATTERNS_BENCH_DATABASE_URL", DEFAULT_URL))
     parser.add_argument("--generate", action="store_true", help="drop, recreate and fill the benchmark database")
     parser.add_argument("--runs", type=int, default=30, help="timed requests per view and scenario (default 30)")
+    parser.add_argument("--rss-probe", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args()
 
 
@@ -91,6 +92,9 @@ def _time_requests(client, path: str, params: dict, runs: int) -> tuple[list[flo
 
 def main() -> None:
     args = _arguments()
+    if args.rss_probe:
+        rss_probe(args.database_url)
+        return
     if args.generate:
         _recreate_database(args.database_url)
     _setup_django(args.database_url)
@@ -98,8 +102,8 @@ def main() -> None:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
-
     from patterns_data import generate  # next to this script
+
     from postmortems.models import ContributingFactor, Postmortem
     from postmortems.patterns import VIEWS
     from postmortems.patterns.snapshot import build_snapshot, forget_cached_index
@@ -173,8 +177,46 @@ def main() -> None:
         timings, _ = _time_requests(client, f"/api/v1/patterns/{name}/", {}, 1)
         print(f"  {name}: {timings[0]:.0f} ms")
     build_snapshot()
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"\npeak RSS of this process (snapshot decoded, data generated in-process if --generate): {rss:.0f} MB")
+    probe = subprocess.run(
+        [sys.executable, __file__, "--database-url", args.database_url, "--rss-probe"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    print(f"\n{probe.stdout.strip()}")
+
+
+def rss_probe(url: str) -> None:
+    """A fresh process that serves like a web worker: every view for a viewer and an admin (both snapshots
+    decoded and cached), then its peak resident memory."""
+    _setup_django(url)
+    from django.test import Client
+
+    from postmortems.patterns import VIEWS
+
+    people = _people()
+    before = _memory()
+    for who in ("viewer (no restricted)", "admin (all restricted)"):
+        client = Client()
+        client.force_login(people[who])
+        client.get("/patterns/")
+        for name in VIEWS:
+            client.get(f"/api/v1/patterns/{name}/", {"period": "all"})
+    after = _memory()
+    print(
+        f"web-worker-like process after every view for a viewer and an admin: RSS {after['VmRSS']:.0f} MB, "
+        f"peak {after['VmHWM']:.0f} MB ({before['VmRSS']:.0f} MB once Django was set up)"
+    )
+
+
+def _memory() -> dict[str, float]:
+    """Resident memory now and at its peak, in MB (/proc: getrusage's peak survives exec on Linux)."""
+    values = {}
+    for line in Path("/proc/self/status").read_text().splitlines():
+        name, _, rest = line.partition(":")
+        if name in ("VmRSS", "VmHWM"):
+            values[name] = int(rest.split()[0]) / 1024
+    return values
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ often carry no severity, so a severity filter usually leaves this view empty.
 
 from __future__ import annotations
 
+import heapq
 from datetime import date, timedelta
 
 from postmortems.models import Kind
@@ -31,26 +32,34 @@ def leading_indicators(ctx: PatternContext) -> dict:
     near_factors = {f: s for f, s in near_factors.items() if s}
     incident_factors = {f: incidents.fact(FACTOR, f) for f in near_factors}
 
+    # A pair cannot recur in more incidents than its rarer factor has. Trying pairs in order of that bound,
+    # the search can stop once no remaining pair could reach the list, and the list is still exact.
+    singles = {f: incident_factors[f].count() for f in near_factors}
+    ids = sorted(f for f in near_factors if singles[f])
+    pairs = sorted(
+        ((a, b) for i, a in enumerate(ids) for b in ids[i + 1 :]),
+        key=lambda pair: -min(singles[pair[0]], singles[pair[1]]),
+    )
     found = []
-    ids = sorted(near_factors)
+    smallest_kept: list[int] = []  # min-heap of the PAIR_LIMIT largest counts so far
     next_days: dict[float, date] = {}
-    for i, a in enumerate(ids):
-        if not incident_factors[a]:
+    for a, b in pairs:
+        if len(smallest_kept) >= PAIR_LIMIT and min(singles[a], singles[b]) < smallest_kept[0]:
+            break
+        both_near = near_factors[a] & near_factors[b]
+        first = both_near.earliest_start() if both_near else None
+        if first is None:
             continue
-        for b in ids[i + 1 :]:
-            if not incident_factors[b]:
-                continue
-            both_near = near_factors[a] & near_factors[b]
-            first = both_near.earliest_start() if both_near else None
-            if first is None:
-                continue
-            if first not in next_days:
-                next_days[first] = from_timestamp(first) + timedelta(days=1)
-            next_day = next_days[first]
-            later = (incident_factors[a] & incident_factors[b]).started_at_or_after(to_timestamp(next_day))
-            count = later.count()
-            if count:
-                found.append((a, b, both_near.count(), from_timestamp(first), next_day, count))
+        if first not in next_days:
+            next_days[first] = from_timestamp(first) + timedelta(days=1)
+        next_day = next_days[first]
+        later = (incident_factors[a] & incident_factors[b]).started_at_or_after(to_timestamp(next_day))
+        count = later.count()
+        if count:
+            found.append((a, b, both_near.count(), from_timestamp(first), next_day, count))
+            heapq.heappush(smallest_kept, count)
+            if len(smallest_kept) > PAIR_LIMIT:
+                heapq.heappop(smallest_kept)
     found.sort(key=lambda r: (-r[5], -r[2], catalog.factors[r[0]].slug, catalog.factors[r[1]].slug))
 
     rows = []

@@ -34,3 +34,9 @@ def test_leading_indicators_links_incidents_after_the_first_near_miss(library, f
 def test_leading_indicators_ignore_the_kind_filter(library, figures):
     user = library["outsider"]
     assert figures("leading-indicators", user, kind="incident")["pairs"] == figures("leading-indicators", user)["pairs"]
+
+
+def test_leading_indicators_stop_early_without_changing_the_top_of_the_list(library, figures, monkeypatch):
+    everything = figures("leading-indicators", library["outsider"])["pairs"]
+    monkeypatch.setattr("postmortems.patterns.leading.PAIR_LIMIT", 1)
+    assert figures("leading-indicators", library["outsider"])["pairs"] == everything[:1]

@@ -195,3 +195,10 @@ def test_refresh_patterns_command_dry_run_builds_nothing(library):
     call_command("refresh_patterns", "--dry-run", stdout=out)
     assert "open: would index 12 postmortems" in out.getvalue()
     assert not PatternSnapshot.objects.exists()
+
+
+def test_deleting_a_published_postmortem_asks_for_a_refresh(db, django_capture_on_commit_callbacks, mocker):
+    delay = mocker.patch("postmortems.tasks.refresh_pattern_snapshot.delay")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.delete_postmortem(postmortem=PostmortemFactory(), deleted_by=None)
+    delay.assert_called_once()
