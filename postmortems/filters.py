@@ -69,3 +69,31 @@ def filter_postmortems(queryset: QuerySet, params: Mapping[str, Any]) -> tuple[Q
     if not filterset.is_valid():
         return queryset, {name: [str(message) for message in messages] for name, messages in filterset.errors.items()}
     return filterset.qs, {}
+
+
+def narrow_to_linked_set(queryset: QuerySet, params: Mapping[str, Any]) -> QuerySet:
+    """The extra filters behind the numbers on the patterns page, applied on top of `filter_postmortems`.
+
+    `key=PM-2026-001,PM-2026-007` (at most 100 keys), `factor` and `service` repeated (all of them, for
+    pairs and triads), `family=org,coord` (a factor from any of these families) and `role=mitigator`
+    (with `factor`: that factor in that role). Values that match nothing give an empty list, never an error.
+    """
+    getlist = params.getlist if hasattr(params, "getlist") else lambda name: [params[name]] if name in params else []
+    keys = [key.strip() for key in str(params.get("key") or "").split(",") if key.strip()][:100]
+    if keys:
+        queryset = queryset.filter(key__in=keys)
+    role = str(params.get("role") or "")
+    factors = [slug for slug in getlist("factor") if slug]
+    for slug in factors:
+        tags = ContributingFactor.objects.filter(postmortem_id=OuterRef("pk"), factor__slug=slug)
+        queryset = queryset.filter(Exists(tags.filter(role=role) if role else tags))
+    if role and not factors:
+        queryset = queryset.filter(Exists(ContributingFactor.objects.filter(postmortem_id=OuterRef("pk"), role=role)))
+    for slug in [slug for slug in getlist("service") if slug]:
+        links = PostmortemService.objects.filter(postmortem_id=OuterRef("pk"), service__slug=slug)
+        queryset = queryset.filter(Exists(links))
+    families = [family.strip() for family in str(params.get("family") or "").split(",") if family.strip()]
+    if families:
+        tags = ContributingFactor.objects.filter(postmortem_id=OuterRef("pk"), factor__family__slug__in=families)
+        queryset = queryset.filter(Exists(tags))
+    return queryset

@@ -7,11 +7,13 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from postmortems.filters import FILTER_PARAMETERS, filter_postmortems, narrow_to_linked_set
 from postmortems.health import broker_ready, database_ready
 from postmortems.models import Postmortem
 from postmortems.permissions import can_edit_postmortem
 
 PAGE_SIZE = 25
+LINK_PARAMETERS = ("key", "family", "role")
 
 
 @require_GET
@@ -36,8 +38,12 @@ def readyz(request: HttpRequest) -> JsonResponse:
 
 def postmortem_list(request: HttpRequest) -> HttpResponse:
     postmortems = Postmortem.objects.visible_to(request.user).for_list().order_by("-started_at", "-id")
+    postmortems, filter_errors = filter_postmortems(postmortems, request.GET)
+    postmortems = narrow_to_linked_set(postmortems, request.GET)
+    filtered = any(request.GET.get(name) for name in (*FILTER_PARAMETERS, *LINK_PARAMETERS))
     page = Paginator(postmortems, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "postmortems/list.html", {"page": page})
+    context = {"page": page, "filtered": filtered, "filter_errors": filter_errors}
+    return render(request, "postmortems/list.html", context)
 
 
 def postmortem_detail(request: HttpRequest, key: str) -> HttpResponse:

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from postmortems.models import PostmortemService
+from postmortems.models import Factor, FactorRole, PostmortemService
 from tests.factories import ContributingFactorFactory, PostmortemFactory, ServiceFactory, TimelineEventFactory
 
 pytestmark = pytest.mark.django_db
@@ -68,3 +68,34 @@ def test_detail_page_shows_the_document(client, member):
 def test_detail_page_unknown_key_is_404(client, member):
     client.force_login(member)
     assert client.get(reverse("postmortems:detail", kwargs={"key": "PM-2026-999"})).status_code == 404
+
+
+def test_list_page_filters_by_keys_repeated_factors_family_and_role(client, member):
+    both = PostmortemFactory(key="PM-2026-101", title="Retry storm with saturation")
+    ContributingFactorFactory(postmortem=both)  # load.retry-feedback-loop, amplifier
+    saturation = Factor.objects.get(slug="load.capacity-saturation")
+    ContributingFactorFactory(postmortem=both, factor=saturation, role=FactorRole.MITIGATOR)
+    only_retry = PostmortemFactory(key="PM-2026-102", title="Retry storm alone")
+    ContributingFactorFactory(postmortem=only_retry)
+    PostmortemFactory(key="PM-2026-103", title="Unrelated disk full")
+    client.force_login(member)
+
+    def titles(query: str) -> set[str]:
+        body = client.get(reverse("postmortems:list") + query).content.decode()
+        return {t for t in ("Retry storm with saturation", "Retry storm alone", "Unrelated disk full") if t in body}
+
+    assert titles("?factor=load.retry-feedback-loop&factor=load.capacity-saturation") == {"Retry storm with saturation"}
+    assert titles("?factor=load.retry-feedback-loop") == {"Retry storm with saturation", "Retry storm alone"}
+    assert titles("?key=PM-2026-102,PM-2026-103") == {"Retry storm alone", "Unrelated disk full"}
+    assert titles("?family=load") == {"Retry storm with saturation", "Retry storm alone"}
+    assert titles("?role=mitigator") == {"Retry storm with saturation"}
+    assert titles("?factor=load.retry-feedback-loop&role=mitigator") == set()
+    assert "match the filters" in client.get(reverse("postmortems:list") + "?family=load").content.decode()
+
+
+def test_list_page_reports_a_malformed_filter_instead_of_failing(client, member):
+    PostmortemFactory(title="Still listed")
+    client.force_login(member)
+    response = client.get(reverse("postmortems:list") + "?started_after=yesterday")
+    assert response.status_code == 200
+    assert "started_after" in response.content.decode()
