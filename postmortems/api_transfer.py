@@ -86,9 +86,13 @@ class ImportView(APIView):
         request={"multipart/form-data": ImportRequestSerializer},
         responses={
             200: ImportReportSerializer,
+            # Two shapes: per-field messages for a malformed request, or the import report when files failed.
             400: OpenApiResponse(
-                ImportReportSerializer,
-                description="Bad request fields, or files that failed (then nothing was written, unless skip_invalid)",
+                OpenApiTypes.OBJECT,
+                description=(
+                    "Either messages per request field (e.g. no files), or an import report naming the files that "
+                    "failed (then nothing was written, unless skip_invalid)"
+                ),
             ),
         },
     )
