@@ -203,7 +203,10 @@ def delete_postmortem(*, postmortem: Postmortem, deleted_by: AbstractBaseUser | 
     """Delete a postmortem with its timeline, factors, action items, comments and revisions."""
     with transaction.atomic():
         _log_write("deleted", postmortem, deleted_by)
+        was_published = postmortem.status == Status.PUBLISHED
         postmortem.delete()
+        if was_published:
+            _refresh_patterns_on_commit()  # a deletion leaves no trace to count live
 
 
 # ---------------------------------------------------------------------------------------------------------
