@@ -4,8 +4,9 @@ Generates N Markdown files with YAML front matter (3 classified contributing fac
 2 action items, 2-3 services, a few paragraphs of narrative each), imports them into a throwaway
 database with `import_postmortems` (the same call the command makes), and prints the rate for:
 
-- a first import (every postmortem created), parsing in as many processes as there are cores;
-- the same with parsing in one process;
+- a first import (every postmortem created), with as many parsing processes as there are cores while
+  the main process writes (what the command does by default);
+- the same with one parsing process, and with everything in the main process;
 - a second import of the same files (every postmortem recognised as unchanged);
 - the search indexing the import asks for once it commits (`postmortems.search.index`), timed on its
   own, and the rate of import and indexing together. The pattern-figure refresh an import of published
@@ -149,9 +150,22 @@ def _clear() -> None:
     Service.objects.all().delete()
 
 
+def _measure(folder: Path, workers: int, clear: bool, repeat: int) -> list[tuple[float, str]]:
+    results = []
+    for _ in range(repeat):
+        if clear:
+            _clear()
+        results.append(_run(folder, workers))
+        _to_index.clear()
+    return sorted(results)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", type=int, default=2000, help="how many files to generate (default 2000)")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs of each measurement; the best and the median are printed"
+    )
     args = parser.parse_args()
     vendor = connection.vendor
     with tempfile.TemporaryDirectory() as tmp:
@@ -166,23 +180,23 @@ def main() -> None:
             slugs = list(Factor.objects.values_list("slug", flat=True))
             write_corpus(folder, args.count, slugs)
             size = sum(p.stat().st_size for p in folder.iterdir()) / args.count
-            print(f"{vendor}: {args.count} front-matter files, {size / 1024:.1f} KB each, {os.cpu_count()} cores")
             cores = os.cpu_count() or 1
-            line = "  {:40} {:7.0f} postmortems/s  ({:.2f} s{})"
-            runs = [(f"import, {cores} processes", cores, True), ("import, 1 process", 1, True)]
-            runs.append(("re-import, nothing changed", cores, False))
+            print(f"{vendor}: {args.count} front-matter files, {size / 1024:.1f} KB each, {cores} cores")
+            print(f"  best of {args.repeat} (median in brackets), wall clock; CPU of the importing processes")
+            line = "  {:44} {:6.0f} postmortems/s ({:4.0f})  {}"
+            runs = [(f"import, {cores} parsing processes", cores, True), ("import, 1 parsing process", 1, True)]
+            runs += [("import, all in one process", 0, True), ("re-import, nothing changed", cores, False)]
             for label, workers, clear in runs:
-                if clear:
-                    _clear()
-                elapsed, summary = _run(folder, workers)
-                _to_index.clear()
-                print(line.format(label, args.count / elapsed, elapsed, f"; {summary}"))
+                results = _measure(folder, workers, clear, args.repeat)
+                (best, summary), (median, _) = results[0], results[len(results) // 2]
+                print(line.format(label, args.count / best, args.count / median, summary))
             _clear()
             elapsed, _summary = _run(folder, cores)
             indexing = _index()
-            print(line.format("search indexing after the import", args.count / indexing, indexing, ""))
-            total = elapsed + indexing
-            print(line.format(f"import + search indexing, {cores} processes", args.count / total, total, ""))
+            rate = args.count / indexing
+            print(line.format("search indexing after the import (once)", rate, rate, ""))
+            rate = args.count / (elapsed + indexing)
+            print(line.format("import + search indexing (once)", rate, rate, ""))
         finally:
             connection.creation.destroy_test_db(test_name, verbosity=0)
 

@@ -16,7 +16,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Prefetch, QuerySet
 
 from postmortems.filters import filter_postmortems
-from postmortems.importers.documents import IMPORT_METADATA_KEY
+from postmortems.importers.records import IMPORT_METADATA_KEY
 from postmortems.models import (
     MARKDOWN_FIELDS,
     ActionItem,

@@ -7,10 +7,7 @@ parser builds the same dictionary from headings. `clean_document` turns that dic
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any
 
@@ -19,6 +16,16 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_slug
 
 from postmortems.importers.problems import NO_LOCATOR, Locator, Problem
+from postmortems.importers.records import (
+    IMPORT_METADATA_KEY,
+    TIME_FIELDS,
+    ActionIn,
+    EventIn,
+    EvidenceIn,
+    FactorIn,
+    PostmortemIn,
+    fingerprint,
+)
 from postmortems.importers.timezones import resolve_zone, zone
 from postmortems.models import (
     MARKDOWN_FIELDS,
@@ -33,7 +40,6 @@ from postmortems.models import (
 )
 
 KEY_PREFIX = "PM-"
-TIME_FIELDS = ("started_at", "detected_at", "mitigated_at", "resolved_at")
 DOCUMENT_KEYS = frozenset(
     {
         "key",
@@ -58,8 +64,6 @@ DOCUMENT_KEYS = frozenset(
         "metadata",
     }
 )
-# Bookkeeping kept in Postmortem.metadata under this key; exports leave it out.
-IMPORT_METADATA_KEY = "_import"
 
 # Choice lists computed once: an enum's `.values` builds a new list on every access.
 _VALUES = {
@@ -70,87 +74,6 @@ _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0", ""}
 _url_validator = URLValidator(schemes=["http", "https"])
 _yaml_constructor = yaml.constructor.SafeConstructor()
-
-
-@dataclass(slots=True)
-class EventIn:
-    occurred_at: datetime
-    kind: str
-    text: str
-    actor: str = ""
-    why_it_made_sense: str = ""
-
-
-@dataclass(slots=True)
-class FactorIn:
-    factor: str | None
-    role: str
-    narrative: str
-    narrative_html: str
-    why_it_made_sense: str
-    why_it_made_sense_html: str
-    services: list[str] = field(default_factory=list)
-    assumption: str | None = None
-    timeline_event: int | None = None
-    path: str = ""
-
-
-@dataclass(slots=True)
-class EvidenceIn:
-    statement: str
-    evidence_type: str
-    excerpt: str
-    path: str = ""
-
-
-@dataclass(slots=True)
-class ActionIn:
-    title: str
-    kind: str
-    status: str
-    owner: str | None
-    team: str | None
-    due_date: date | None
-    tracker_url: str
-    done_at: datetime | None
-    path: str = ""
-
-
-@dataclass(slots=True)
-class PostmortemIn:
-    """A checked postmortem ready to be matched and written; names still need resolving to rows."""
-
-    file: str
-    label: str
-    key: str | None
-    title: str
-    kind: str
-    severity: int | None
-    status: str
-    timezone: str
-    times: dict[str, datetime | None]
-    published_at: datetime | None
-    texts: dict[str, str]
-    html: dict[str, str]
-    source_url: str
-    in_library: bool
-    restricted: bool
-    teams: list[str]
-    authors: list[str]
-    services: list[tuple[str, str]]
-    timeline: list[EventIn]
-    factors: list[FactorIn]
-    assumptions: list[EvidenceIn]
-    action_items: list[ActionIn]
-    metadata: dict[str, Any]
-    fingerprint: str = ""
-    publish_now: bool = False  # --publish: stamp published_at with the import time when the file gives none
-    locator: Locator = NO_LOCATOR
-    path_prefix: str = ""
-    source_index: int = -1  # set when parsed in a worker process, to re-attach the locator
-
-    def where(self, path: str) -> str:
-        return self.locator.where(f"{self.path_prefix}{path}")
 
 
 def normalise_key(value: str) -> str | None:
@@ -182,6 +105,8 @@ class _Cleaner:
         self.warnings.append(Problem(self.file, self.locator.where(self.prefix + path), message))
 
     def text(self, value: Any, path: str, *, max_length: int | None = None, required: bool = False) -> str:
+        if type(value) is str and (max_length is None or len(value) <= max_length) and (not required or value.strip()):
+            return value  # the usual case, checked in one line because every text field passes here
         if value is None:
             value = ""
         elif isinstance(value, bool) or not isinstance(value, str | int | float | date):
@@ -375,12 +300,17 @@ def clean_document(
     path_prefix: str = "",
     publish: bool = False,
     warnings: list[Problem] | None = None,
+    escapes: bool = True,
 ) -> tuple[PostmortemIn | None, list[Problem], list[Problem]]:
-    """Check one document; returns (postmortem or None, errors, warnings)."""
+    """Check one document; returns (postmortem or None, errors, warnings).
+
+    `escapes=False` says the file had no backslash, so no escape sequence can have put a NUL character
+    or a lone surrogate into its text (the file itself was checked for those).
+    """
     c = _Cleaner(file, locator, path_prefix)
     if warnings:
         c.warnings.extend(warnings)
-    bad_text = unstorable_text(data)
+    bad_text = unstorable_text(data) if escapes else None
     if bad_text is not None:
         c.error(bad_text, "contains a NUL character or an unpaired surrogate, which no database can store")
         return None, c.errors, c.warnings
@@ -559,39 +489,3 @@ def _action_items(c: _Cleaner, value: Any, tz: str) -> list[ActionIn]:
             )
         )
     return items
-
-
-def _iso(value: datetime | date | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def fingerprint(pm: PostmortemIn) -> str:
-    """A hash of everything the document says except its key, so an unchanged file is recognised."""
-    content = {
-        "title": pm.title,
-        "kind": pm.kind,
-        "severity": pm.severity,
-        "status": pm.status,
-        "timezone": pm.timezone,
-        "times": {name: _iso(value) for name, value in pm.times.items()},
-        "published_at": _iso(pm.published_at),
-        "texts": pm.texts,
-        "source_url": pm.source_url,
-        "flags": [pm.in_library, pm.restricted],
-        "teams": pm.teams,
-        "authors": pm.authors,
-        "services": pm.services,
-        "timeline": [[_iso(e.occurred_at), e.kind, e.text, e.actor, e.why_it_made_sense] for e in pm.timeline],
-        "factors": [
-            [f.factor, f.role, f.narrative, f.why_it_made_sense, f.services, f.assumption, f.timeline_event]
-            for f in pm.factors
-        ],
-        "assumptions": [[a.statement, a.evidence_type, a.excerpt] for a in pm.assumptions],
-        "action_items": [
-            [a.title, a.kind, a.status, a.owner, a.team, _iso(a.due_date), a.tracker_url, _iso(a.done_at)]
-            for a in pm.action_items
-        ],
-        "metadata": pm.metadata,
-    }
-    encoded = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(encoded.encode()).hexdigest()[:32]

@@ -11,10 +11,11 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from postmortems.importers.documents import PostmortemIn, clean_document, unstorable_text
+from postmortems.importers.documents import clean_document, unstorable_text
 from postmortems.importers.frontmatter import FrontMatterLocator, parse_front_matter
 from postmortems.importers.jsonformat import parse_json
 from postmortems.importers.problems import NO_LOCATOR, Locator, Problem
+from postmortems.importers.records import PostmortemIn
 from postmortems.importers.rendering import BulkRenderer
 from postmortems.importers.sections import file_name_parts, parse_sections
 from postmortems.importers.sources import SourceFile, detect_format
@@ -61,6 +62,7 @@ def parse_source(source: SourceFile, fmt: str, publish: bool, render: BulkRender
         out.errors.append(Problem(source.name, "", message))
         out.failed.append(source.name)
         return out
+    escapes = "\\" in source.text
     kind = detect_format(source) if fmt == "auto" else fmt
     if kind == "json":
         bundle = parse_json(source.name, source.text)
@@ -73,7 +75,7 @@ def parse_source(source: SourceFile, fmt: str, publish: bool, render: BulkRender
         for part, entries in bundle.catalog.items():
             out.catalog[part] = [CatalogEntry(source.name, f"catalog.{part}[{i}]", e) for i, e in enumerate(entries)]
         for data, prefix in bundle.documents:
-            _clean(out, data, source.name, render, publish, path_prefix=prefix)
+            _clean(out, data, source.name, render, publish, path_prefix=prefix, escapes=escapes)
         return out
     if kind == "frontmatter":
         parsed = parse_front_matter(source.name, source.text)
@@ -84,7 +86,7 @@ def parse_source(source: SourceFile, fmt: str, publish: bool, render: BulkRender
         data, locator = parsed
         if not data.get("key"):
             data = {**data, "key": file_name_parts(source.name)[0]}
-        _clean(out, data, source.name, render, publish, locator=locator)
+        _clean(out, data, source.name, render, publish, locator=locator, escapes=escapes)
         return out
     parsed_sections = parse_sections(source.name, source.text)
     if isinstance(parsed_sections, Problem):
@@ -92,7 +94,7 @@ def parse_source(source: SourceFile, fmt: str, publish: bool, render: BulkRender
         out.failed.append(source.name)
         return out
     data, warnings = parsed_sections
-    _clean(out, data, source.name, render, publish, warnings=warnings)
+    _clean(out, data, source.name, render, publish, warnings=warnings, escapes=False)
     return out
 
 
@@ -132,16 +134,16 @@ def _parse_range(start: int, end: int, fmt: str, publish: bool) -> Parsed:
 
 
 def parse_chunks(
-    sources: list[SourceFile], *, fmt: str, publish: bool, workers: int = 1, size: int = CHUNK_SIZE
+    sources: list[SourceFile], *, fmt: str, publish: bool, workers: int = 0, size: int = CHUNK_SIZE
 ) -> Iterator[Parsed]:
-    """The files parsed a chunk at a time, in order; with workers > 1, in that many processes.
+    """The files parsed a chunk at a time, in order: in this process, or in `workers` worker processes.
 
     With workers, the next chunks are parsed while the caller works on the one it has (writes it), so
-    parsing and writing overlap.
+    parsing and writing overlap. Small imports are parsed here whatever `workers` says.
     """
     global _FORKED_SOURCES
     starts = list(range(0, len(sources), size))
-    if workers <= 1 or len(sources) < PARALLEL_THRESHOLD:
+    if workers < 1 or len(sources) < PARALLEL_THRESHOLD:
         for start in starts:
             yield _parse_chunk(sources[start : start + size], fmt, publish)
         return
@@ -160,7 +162,7 @@ def parse_chunks(
         _FORKED_SOURCES = []
 
 
-def parse_all(sources: list[SourceFile], *, fmt: str, publish: bool, workers: int = 1) -> Parsed:
+def parse_all(sources: list[SourceFile], *, fmt: str, publish: bool, workers: int = 0) -> Parsed:
     """Every file in one `Parsed` (for callers that want everything at once)."""
     out = Parsed()
     for part in parse_chunks(sources, fmt=fmt, publish=publish, workers=workers):

@@ -15,9 +15,9 @@ from django.db.models import Q
 from django.db.models.fields.json import KT
 
 from postmortems.importers.bulk_sql import chunks
-from postmortems.importers.documents import IMPORT_METADATA_KEY, PostmortemIn
 from postmortems.importers.parsing import CatalogEntry
 from postmortems.importers.problems import Problem
+from postmortems.importers.records import IMPORT_METADATA_KEY, PostmortemIn
 from postmortems.models import (
     Assumption,
     AssumptionKind,

@@ -17,9 +17,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from postmortems.importers.documents import PostmortemIn
 from postmortems.importers.parsing import Parsed, parse_chunks
 from postmortems.importers.problems import Problem
+from postmortems.importers.records import PostmortemIn
 from postmortems.importers.resolve import Catalog, Existing, check_catalog_entries, check_references, find_existing
 from postmortems.importers.sources import FORMATS, Skipped, SourceFile
 from postmortems.importers.writer import create_catalog, write_postmortems
@@ -87,10 +87,13 @@ def import_postmortems(
     publish: bool = False,
     skip_invalid: bool = False,
     create_services: bool = True,
-    workers: int = 1,
+    workers: int = 0,
     skipped: Sequence[Skipped] = (),
 ) -> ImportReport:
-    """Import postmortems from files; nothing is written if any fails, unless `skip_invalid`."""
+    """Import postmortems from files; nothing is written if any fails, unless `skip_invalid`.
+
+    `workers` processes parse large imports while this one writes; with 0 this process does everything.
+    """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     report = ImportReport(dry_run=dry_run, skipped=list(skipped))

@@ -18,7 +18,7 @@ from django.db import DatabaseError
 from django.utils import timezone
 
 from postmortems.importers.bulk_sql import RowInserter, chunks
-from postmortems.importers.documents import IMPORT_METADATA_KEY, TIME_FIELDS, PostmortemIn
+from postmortems.importers.records import IMPORT_METADATA_KEY, TIME_FIELDS, PostmortemIn
 from postmortems.importers.resolve import Catalog
 from postmortems.models import (
     MARKDOWN_FIELDS,

@@ -47,7 +47,7 @@ class Command(BaseCommand):
             publish=options["publish"],
             skip_invalid=options["skip_invalid"],
             create_services=options["create_services"],
-            workers=max(1, options["jobs"]),
+            workers=max(0, options["jobs"]),
             skipped=skipped,
         )
         for item in report.skipped:
