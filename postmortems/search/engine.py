@@ -1,9 +1,10 @@
 """search_postmortems: one interface over the PostgreSQL and SQLite backends, with graceful fallbacks.
 
-Queries per search, whatever the data size: synonyms, the page of ids, the total with facet counts,
-the page's rows, and the labels for services, factors and teams (7). If the database rejects the
-full query, the same words are tried as a plain query, then as a simple substring search, and the
-results say which was used.
+Queries per search, whatever the data size: the synonyms, one statement for the page of ids with the
+total and facet counts (after a SET LOCAL on PostgreSQL), the page's rows, and the names of services,
+factors and teams: 6, or 7 on PostgreSQL (a relaxed query adds one). If the database rejects the full
+query, the same words are tried as a plain query, then as a substring search of titles and summaries,
+and the results say which was used.
 """
 
 from __future__ import annotations
@@ -14,12 +15,13 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Substr
 
-from postmortems.models import Factor, Kind, Postmortem, SearchDocument, Service, Status, Team
+from postmortems.models import Factor, FactorFamily, Kind, Postmortem, SearchDocument, Service, Status, Team
 from postmortems.search import postgres, sqlite
 from postmortems.search.query import ParsedQuery, parse_query
-from postmortems.search.snippets import Highlighter
+from postmortems.search.snippets import MAX_SCAN, Highlighter
 from postmortems.search.sql import BackendPage, Fragment, hidden_postmortems
 from postmortems.search.synonyms import load_synonyms
 from postmortems.search.types import FACETS, Facet, FacetValue, SearchFilters, SearchHit, SearchResults
@@ -214,9 +216,10 @@ def _hits(user: AbstractBaseUser, ranked: list[tuple[int, float]], parsed: Parse
             "search_document__title",
             "search_document__summary",
             "search_document__names",
-            "search_document__body",
             "search_document__facets",
         )
+        # Snippets read no further than MAX_SCAN into the body; PostgreSQL then decompresses only that much.
+        .annotate(body_start=Substr("search_document__body", 1, MAX_SCAN))
     }
     highlighter = Highlighter(parsed.highlight_terms if parsed else [])
     hits = []
@@ -239,7 +242,7 @@ def _hits(user: AbstractBaseUser, ranked: list[tuple[int, float]], parsed: Parse
                 started_at=pm.started_at,
                 source_url=pm.source_url,
                 score=round(score, 6),
-                snippet_html=highlighter.snippet(doc.summary, doc.body, doc.names),
+                snippet_html=highlighter.snippet(doc.summary, pm.body_start, doc.names),
                 services=[(k, k) for k in _values(doc.facets, "service")],
                 factors=[(k, k) for k in _values(doc.facets, "factor")],
             )
@@ -286,21 +289,22 @@ def _facets(
 
 
 def _labels(by_facet: dict[str, dict[str, int]], hits: list[SearchHit]) -> dict[tuple[str, str], str]:
-    """Display names for facet values and the hits' services and factors: one query per kind of name."""
+    """Display names for facet values and the hits' services and factors, in one query."""
     services = set(by_facet["service"]) | {slug for hit in hits for slug, _ in hit.services}
     factors = set(by_facet["factor"]) | {slug for hit in hits for slug, _ in hit.factors}
     labels: dict[tuple[str, str], str] = {}
-    if services:
-        for slug, name in Service.objects.filter(slug__in=services).values_list("slug", "name"):
-            labels[("service", slug)] = name
-    if factors or by_facet["family"]:
-        rows = Factor.objects.filter(Q(slug__in=factors) | Q(family__slug__in=list(by_facet["family"])))
-        for slug, name, family_slug, family_name in rows.values_list("slug", "name", "family__slug", "family__name"):
-            labels[("factor", slug)] = name
-            labels[("family", family_slug)] = family_name
-    if by_facet["team"]:
-        for slug, name in Team.objects.filter(slug__in=list(by_facet["team"])).values_list("slug", "name"):
-            labels[("team", slug)] = name
+    names = [
+        Service.objects.filter(slug__in=services),
+        Factor.objects.filter(slug__in=factors),
+        FactorFamily.objects.filter(slug__in=list(by_facet["family"])),
+        Team.objects.filter(slug__in=list(by_facet["team"])),
+    ]
+    # A compound statement allows no ORDER BY in its parts, hence order_by() to drop the models' orderings.
+    kinds = ("service", "factor", "family", "team")
+    names = [rows.order_by().values_list(Value(kind), "slug", "name") for kind, rows in zip(kinds, names, strict=True)]
+    if services or factors or by_facet["family"] or by_facet["team"]:
+        for kind, slug, name in names[0].union(*names[1:], all=True):
+            labels[(kind, slug)] = name
     for value in by_facet["kind"]:
         labels[("kind", value)] = Kind(value).label if value in Kind.values else value
     for value in by_facet["status"]:

@@ -32,7 +32,7 @@ BODY_WEIGHTS = "{1.0, 1.0, 1.0, 1.0}"
 BODY_WEIGHT = 0.3
 RERANK_WINDOW = 100
 CANDIDATES = 1000
-COUNT_LIMIT = 5_000
+COUNT_LIMIT = 1_000
 
 DOC = "postmortems_searchdocument"
 
@@ -68,16 +68,26 @@ def _tsquery(clauses, params: _Params, combine: str = " && ") -> str:
     return "(" + combine.join(parts) + ")"
 
 
-def _filters(filter_keys: list[list[str]], hidden: Fragment | None, params: _Params, connection) -> str:
+def _filters(filter_keys: list[list[str]], hidden: Fragment | None, params: _Params) -> str:
     conditions = ["TRUE"]
     for group in filter_keys:
         conditions.append(
             "(" + " OR ".join(f"d.facets @> {params.add(json.dumps([key]))}::jsonb" for key in group) + ")"
         )
     if hidden is not None:
-        # The visibility subquery comes compiled by the ORM with positional parameters; bind them here.
-        conditions.append(f"d.postmortem_id NOT IN ({connection.ops.compose_sql(hidden.sql, hidden.params)})")
+        conditions.append("d.postmortem_id NOT IN (SELECT id FROM hidden_ids)")
     return " AND ".join(conditions)
+
+
+def _hidden_cte(hidden: Fragment | None, connection) -> str:
+    """The postmortems this person may not see, found once per statement (planned once, hashed once).
+
+    The subquery comes compiled by the ORM from the visibility rule with positional parameters; the
+    driver binds them here.
+    """
+    if hidden is None:
+        return ""
+    return f"hidden_ids(id) AS MATERIALIZED ({connection.ops.compose_sql(hidden.sql, hidden.params)}),"
 
 
 def search(
@@ -91,51 +101,70 @@ def search(
 ) -> BackendPage:
     """One page of (id, score), the total and the facet counts, in one statement."""
     params = _Params()
-    where = _filters(filter_keys, hidden, params, cursor.db)
+    where = _filters(filter_keys, hidden, params)
     depth = min(CANDIDATES, offset + limit)
     if parsed is not None and parsed.positive:
-        sql = _ranked_sql(parsed, where, params, depth)
+        ctes = _ranked_sql(parsed, where, params, depth)
     else:
-        sql = _browse_sql(parsed, where, params, depth)
-    sql += _tail(params, limit=limit, offset=offset)
+        ctes = _browse_sql(parsed, where, params, depth)
+    sql = f"WITH {_hidden_cte(hidden, cursor.db)} {ctes} {_tail(params, limit=limit, offset=offset)}"
     cursor.execute(sql, params)
     return _page(cursor.fetchall())
 
 
 def _ranked_sql(parsed: ParsedQuery, where: str, params: _Params, depth: int) -> str:
     query = _tsquery(parsed.clauses, params)
-    # Any positive word in the short document: such matches are ranked first, on that document.
+    # Candidates come in tiers, each ranked on the short document, each read only if the ones before it
+    # leave room: every query word in the title, summary or names; some of them there; only in the body.
+    everywhere = _tsquery(parsed.positive, params)
     anywhere = _tsquery(parsed.positive, params, combine=" || ")
     weights, body_weight, body_weights = params.add(RANK_WEIGHTS), params.add(BODY_WEIGHT), params.add(BODY_WEIGHTS)
     depth_param = params.add(depth)
+    ranked = f"ts_rank({weights}::float4[], d.rank_vector, {query})"
+    # The short document is a prefix of the long one (same parts, same positions), so without exclusions
+    # a match of every word and phrase there is a match of the whole query: no need to decompress the
+    # long vector to check a phrase.
+    in_head = f"d.rank_vector @@ {everywhere}"
+    if parsed.negative:
+        in_head += f" AND d.match_vector @@ {query}"
     return f"""
-    WITH every_match AS MATERIALIZED (
+    every_match AS MATERIALIZED (
         SELECT 1 FROM {DOC} d WHERE d.match_vector @@ {query} AND {where} LIMIT {COUNT_LIMIT + 1}
     ),
     complete AS (SELECT (SELECT count(*) FROM every_match) <= {CANDIDATES} AS yes),
-    head AS MATERIALIZED (
-        SELECT d.postmortem_id, d.is_published, d.started_at, d.facets,
-               ts_rank({weights}::float4[], d.rank_vector, {query}) AS head
+    head_all AS MATERIALIZED (
+        SELECT d.postmortem_id, d.is_published, d.started_at, d.facets, 1 AS tier, {ranked} AS head
         FROM {DOC} d
-        WHERE d.match_vector @@ {query} AND d.rank_vector @@ {anywhere} AND {where}
+        WHERE {in_head} AND {where}
+        ORDER BY head DESC, {_ties("d")}
+        LIMIT {CANDIDATES}
+    ),
+    head_some AS MATERIALIZED (
+        SELECT d.postmortem_id, d.is_published, d.started_at, d.facets, 2 AS tier, {ranked} AS head
+        FROM {DOC} d
+        WHERE ((SELECT yes FROM complete) OR (SELECT count(*) FROM head_all) < {depth_param})
+          AND d.match_vector @@ {query} AND d.rank_vector @@ {anywhere} AND NOT (d.rank_vector @@ {everywhere})
+          AND {where}
         ORDER BY head DESC, {_ties("d")}
         LIMIT {CANDIDATES}
     ),
     -- Matches only in the body: all of them when they are few, else only what this page still needs.
     body AS MATERIALIZED (
-        SELECT d.postmortem_id, d.is_published, d.started_at, d.facets, 0::float4 AS head
+        SELECT d.postmortem_id, d.is_published, d.started_at, d.facets, 3 AS tier, 0::float4 AS head
         FROM {DOC} d
-        WHERE ((SELECT yes FROM complete) OR (SELECT count(*) FROM head) < {depth_param})
+        WHERE ((SELECT yes FROM complete)
+               OR (SELECT count(*) FROM head_all) + (SELECT count(*) FROM head_some) < {depth_param})
           AND d.match_vector @@ {query} AND NOT (d.rank_vector @@ {anywhere}) AND {where}
         ORDER BY {_ties("d")}
         LIMIT (SELECT CASE WHEN yes THEN {CANDIDATES} ELSE {depth_param} END FROM complete)
     ),
     candidates AS MATERIALIZED (
-        SELECT c.*, row_number() OVER (ORDER BY c.head DESC, {_ties("c")}) AS position
-        FROM (SELECT * FROM head UNION ALL SELECT * FROM body) AS c
+        SELECT c.postmortem_id, c.is_published, c.started_at, c.facets, c.head,
+               row_number() OVER (ORDER BY c.tier, c.head DESC, {_ties("c")}) AS position
+        FROM (SELECT * FROM head_all UNION ALL SELECT * FROM head_some UNION ALL SELECT * FROM body) AS c
     ),
     fine AS (
-        SELECT c.postmortem_id, c.is_published, c.started_at, c.position <= {RERANK_WINDOW} AS reranked,
+        SELECT c.postmortem_id, c.position, c.position <= {RERANK_WINDOW} AS reranked,
                CASE WHEN c.position <= {RERANK_WINDOW}
                     THEN c.head + {body_weight} * ts_rank({body_weights}::float4[], d.match_vector, {query}, 1)
                     ELSE c.head END AS score
@@ -150,7 +179,7 @@ def _browse_sql(parsed: ParsedQuery | None, where: str, params: _Params, depth: 
     if parsed is not None and not parsed.is_empty:
         matched = f"d.match_vector @@ {_tsquery(parsed.clauses, params)}"
     return f"""
-    WITH every_match AS MATERIALIZED (
+    every_match AS MATERIALIZED (
         SELECT 1 FROM {DOC} d WHERE {matched} AND {where} LIMIT {COUNT_LIMIT + 1}
     ),
     complete AS (SELECT (SELECT count(*) FROM every_match) <= {CANDIDATES} AS yes),
@@ -159,7 +188,7 @@ def _browse_sql(parsed: ParsedQuery | None, where: str, params: _Params, depth: 
                row_number() OVER (ORDER BY {_ties("d")}) AS position
         FROM (SELECT d.* FROM {DOC} d WHERE {matched} AND {where} ORDER BY {_ties("d")} LIMIT {CANDIDATES}) AS d
     ),
-    fine AS (SELECT postmortem_id, is_published, started_at, TRUE AS reranked, 0.0::float8 AS score FROM candidates)"""
+    fine AS (SELECT postmortem_id, position, TRUE AS reranked, 0.0::float8 AS score FROM candidates)"""
 
 
 def _tail(params: _Params, *, limit: int, offset: int) -> str:
@@ -167,14 +196,14 @@ def _tail(params: _Params, *, limit: int, offset: int) -> str:
     was a candidate) and the facet counts over the candidates."""
     return f"""
     SELECT 'hit', p.postmortem_id::text, p.score FROM (
-        SELECT * FROM fine ORDER BY reranked DESC, score DESC, {_ties("fine")}
+        SELECT * FROM fine ORDER BY reranked DESC, (CASE WHEN reranked THEN score END) DESC NULLS LAST, position
         LIMIT {params.add(limit)} OFFSET {params.add(offset)}
     ) AS p
     UNION ALL
     SELECT CASE WHEN (SELECT yes FROM complete) THEN 'all' ELSE 'total' END, NULL, (SELECT count(*) FROM every_match)
     UNION ALL
     SELECT 'facet', f.key, count(*) FROM candidates c CROSS JOIN LATERAL jsonb_array_elements_text(c.facets) AS f(key)
-    GROUP BY f.key"""
+    WHERE c.position <= {CANDIDATES} GROUP BY f.key"""
 
 
 def _page(rows) -> BackendPage:

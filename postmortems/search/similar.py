@@ -4,24 +4,32 @@ What counts, and how much (a candidate's score is the sum):
 
 | shared with the source                                   | points                                   |
 |----------------------------------------------------------|------------------------------------------|
-| a contributing factor                                    | 3 / (1 + log10(postmortems with it))     |
+| a contributing factor                                    | 3 / (1 + log10(postmortems with it)) [*] |
 | a service                                                | 2 (at most 4 in all)                     |
 | a service one dependency away from one of the source's   | 1 (at most 2 in all)                     |
 | an assumption (tested, or revealed by a factor)          | 3 (at most 6 in all)                     |
-| words of the title and summary (full-text rank, scaled)  | up to 3                                  |
+| at least two words of the title and summary              | up to 3 (full-text rank, best = 3)       |
 
 Rare factors say more than common ones, hence the discount by how many postmortems carry the factor.
-Every candidate comes through the visibility rule; the reasons name only what both sides share.
+[*] counted up to RARE + 1: past that, every factor weighs the same (0.69 points).
+
+Scoring every postmortem that shares anything would read most of a large library (a common factor
+is on one postmortem in ten), so scores are computed exactly for a pool of candidates: postmortems
+sharing a rare item (one on at most RARE postmortems), sharing three (or two) of the common ones at
+once, or sharing words. Every candidate comes through the visibility rule; reasons name only what
+both sides share.
 """
 
 from __future__ import annotations
 
+import itertools
+import json
 import math
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 
 from postmortems.models import (
     AssumptionEvidence,
@@ -31,6 +39,7 @@ from postmortems.models import (
     Kind,
     Postmortem,
     PostmortemService,
+    SearchDocument,
     Service,
 )
 from postmortems.search import postgres, sqlite
@@ -39,7 +48,9 @@ from postmortems.search.sql import Fragment, hidden_postmortems
 from postmortems.search.types import DraftIncident, SimilarIncident
 
 SIMILAR_COUNT = 5
-CANDIDATES = 50
+CANDIDATES = 50  # from words, and from each of rare and combined items
+RARE = 2000  # an item carried by at most this many postmortems is read in full to find candidates
+COMBINED_ITEMS = 6  # the least common of the common items, combined three (or two) at a time
 SERVICE_POINTS = 2.0
 NEIGHBOUR_POINTS = 1.0
 ASSUMPTION_POINTS = 3.0
@@ -56,7 +67,9 @@ class _Profile:
 
     exclude_id: int | None = None
     factors: dict[int, str] = field(default_factory=dict)  # id -> name
+    factor_slugs: dict[int, str] = field(default_factory=dict)
     services: dict[int, str] = field(default_factory=dict)
+    service_slugs: dict[int, str] = field(default_factory=dict)
     neighbours: dict[int, str] = field(default_factory=dict)  # id -> "Redis (which Checkout depends on)"
     assumptions: dict[int, str] = field(default_factory=dict)
     text: str = ""
@@ -74,11 +87,16 @@ def similar_postmortems(
         return []
     profile = _profile_of_postmortem(postmortem) if postmortem is not None else _profile_of_draft(draft)
     hidden = hidden_postmortems(user)
-    scores = _structural_scores(profile, hidden)
-    for pk, points in _text_scores(profile, hidden).items():
-        scores[pk] = scores.get(pk, 0.0) + points
-    best = sorted(scores.items(), key=lambda item: -item[1])[: limit * 2]
-    return _explain(user, profile, dict(best), limit)
+    frequency = _frequencies(profile)
+    text = _text_scores(profile, hidden)
+    pool = (
+        _rare_candidates(profile, frequency, hidden) | _combination_candidates(profile, frequency, hidden) | set(text)
+    )
+    pool.discard(profile.exclude_id)
+    shared = _shared_items(profile, sorted(pool))
+    scores = {pk: _points(profile, shared[pk], frequency) + text.get(pk, 0.0) for pk in pool}
+    best = sorted(scores, key=lambda pk: (-scores[pk], -pk))[: limit * 3]
+    return _explain(user, profile, {pk: scores[pk] for pk in best}, shared, limit)
 
 
 def _profile_of_postmortem(postmortem: Postmortem) -> _Profile:
@@ -87,12 +105,14 @@ def _profile_of_postmortem(postmortem: Postmortem) -> _Profile:
     for tag in tags:
         if tag.factor_id:
             profile.factors[tag.factor_id] = tag.factor.name
+            profile.factor_slugs[tag.factor_id] = tag.factor.slug
         if tag.assumption_id:
             profile.assumptions[tag.assumption_id] = tag.assumption.statement
     for ev in AssumptionEvidence.objects.filter(postmortem=postmortem).select_related("assumption"):
         profile.assumptions[ev.assumption_id] = ev.assumption.statement
     links = PostmortemService.objects.filter(postmortem=postmortem).select_related("service")
     profile.services = {link.service_id: link.service.name for link in links}
+    profile.service_slugs = {link.service_id: link.service.slug for link in links}
     profile.neighbours = _neighbours(profile.services)
     profile.text = f"{postmortem.title}\n{postmortem.summary}"
     return profile
@@ -104,9 +124,11 @@ def _profile_of_draft(draft: DraftIncident | None) -> _Profile:
     if draft.exclude_key:
         profile.exclude_id = Postmortem.objects.filter(key=draft.exclude_key).values_list("pk", flat=True).first()
     if draft.factors:
-        profile.factors = dict(Factor.objects.filter(slug__in=draft.factors).values_list("pk", "name"))
+        for pk, slug, name in Factor.objects.filter(slug__in=draft.factors).values_list("pk", "slug", "name"):
+            profile.factors[pk], profile.factor_slugs[pk] = name, slug
     if draft.services:
-        profile.services = dict(Service.objects.filter(slug__in=draft.services).values_list("pk", "name"))
+        for pk, slug, name in Service.objects.filter(slug__in=draft.services).values_list("pk", "slug", "name"):
+            profile.services[pk], profile.service_slugs[pk] = name, slug
         profile.neighbours = _neighbours(profile.services)
     return profile
 
@@ -127,91 +149,139 @@ def _neighbours(services: dict[int, str]) -> dict[int, str]:
     return found
 
 
-def _factor_points(factor_ids: list[int]) -> dict[int, float]:
-    counts = dict(
-        ContributingFactor.objects.filter(factor_id__in=factor_ids)
-        .values("factor_id")
-        .annotate(n=Count("postmortem_id", distinct=True))
-        .values_list("factor_id", "n")
-    )
-    return {pk: 3.0 / (1.0 + math.log10(max(1, counts.get(pk, 1)))) for pk in factor_ids}
+def _frequencies(profile: _Profile) -> dict[tuple[str, int], int]:
+    """How many postmortems carry each of the source's factors and services (and neighbours), up to RARE + 1.
 
-
-def _case(column: str, points: dict[int, float]) -> Fragment:
-    if not points:
-        return Fragment("0", [])
-    whens = " ".join("WHEN %s THEN %s" for _ in points)
-    params = [value for pk, weight in points.items() for value in (pk, weight)]
-    return Fragment(f"(CASE {column} {whens} ELSE 0 END)", params)
-
-
-def _structural_scores(profile: _Profile, hidden: Fragment | None) -> dict[int, float]:
-    """Points per candidate for shared factors, services, neighbours and assumptions, best CANDIDATES only.
-
-    Each part yields (postmortem, factor points, service points, neighbour points, assumption points);
-    services and neighbours are capped so that a postmortem touching many services does not win on that alone.
+    Counting stops there: past it an item is common, and common ones all weigh about the same, so a
+    large library costs no more to count than a small one.
     """
+    tags, links = ContributingFactor._meta.db_table, PostmortemService._meta.db_table
+    items = [("factor", pk, tags, "factor_id") for pk in profile.factors]
+    items += [("service", pk, links, "service_id") for pk in {*profile.services, *profile.neighbours}]
+    if not items:
+        return {}
+    counted = " UNION ALL ".join(
+        f"SELECT %s, %s, (SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {column} = %s LIMIT {RARE + 1}) AS c)"
+        for _kind, _pk, table, column in items
+    )
+    params = [value for kind, pk, _table, _column in items for value in (kind, pk, pk)]
+    with connection.cursor() as cursor:
+        cursor.execute(counted, params)
+        return {(kind, pk): count for kind, pk, count in cursor.fetchall()}
+
+
+def _is_rare(frequency: dict[tuple[str, int], int], kind: str, pk: int) -> bool:
+    return frequency.get((kind, pk), 0) <= RARE
+
+
+def _rare_candidates(profile: _Profile, frequency, hidden: Fragment | None) -> set[int]:
+    """Postmortems sharing the most rare items: the rows read are bounded by RARE per item."""
+    tags, links = ContributingFactor._meta.db_table, PostmortemService._meta.db_table
     parts: list[Fragment] = []
-    tags = ContributingFactor._meta.db_table
-    if profile.factors:
-        case = _case("t.factor_id", _factor_points(list(profile.factors)))
+    factors = [pk for pk in profile.factors if _is_rare(frequency, "factor", pk)]
+    services = [pk for pk in {*profile.services, *profile.neighbours} if _is_rare(frequency, "service", pk)]
+    if factors:
         parts.append(
-            Fragment(
-                f"SELECT t.postmortem_id AS pid, {case.sql} AS f, 0 AS s, 0 AS n, 0 AS a FROM (SELECT DISTINCT "
-                f"postmortem_id, factor_id FROM {tags} WHERE factor_id IN ({_marks(profile.factors)})) AS t",
-                [*case.params, *profile.factors],
-            )
+            Fragment(f"SELECT postmortem_id AS pid FROM {tags} WHERE factor_id IN ({_marks(factors)})", factors)
         )
-    services = {**dict.fromkeys(profile.neighbours, 0), **dict.fromkeys(profile.services, 1)}
     if services:
-        same = _case("l.service_id", {pk: SERVICE_POINTS for pk, own in services.items() if own})
-        near = _case("l.service_id", {pk: NEIGHBOUR_POINTS for pk, own in services.items() if not own})
         parts.append(
-            Fragment(
-                f"SELECT l.postmortem_id AS pid, 0 AS f, {same.sql} AS s, {near.sql} AS n, 0 AS a "
-                f"FROM {PostmortemService._meta.db_table} AS l WHERE l.service_id IN ({_marks(services)})",
-                [*same.params, *near.params, *services],
-            )
+            Fragment(f"SELECT postmortem_id AS pid FROM {links} WHERE service_id IN ({_marks(services)})", services)
         )
     if profile.assumptions:
-        marks = _marks(profile.assumptions)
+        assumptions = list(profile.assumptions)
+        evidence = AssumptionEvidence._meta.db_table
         parts.append(
             Fragment(
-                f"SELECT e.postmortem_id AS pid, 0 AS f, 0 AS s, 0 AS n, %s AS a FROM (SELECT postmortem_id, "
-                f"assumption_id FROM {AssumptionEvidence._meta.db_table} WHERE assumption_id IN ({marks}) "
-                f"UNION SELECT postmortem_id, assumption_id FROM {tags} WHERE assumption_id IN ({marks})) AS e",
-                [ASSUMPTION_POINTS, *profile.assumptions, *profile.assumptions],
+                f"SELECT postmortem_id AS pid FROM {evidence} WHERE assumption_id IN ({_marks(assumptions)})",
+                assumptions,
+            )
+        )
+        parts.append(
+            Fragment(
+                f"SELECT postmortem_id AS pid FROM {tags} WHERE assumption_id IN ({_marks(assumptions)})", assumptions
             )
         )
     if not parts:
-        return {}
+        return set()
     conditions, params = ["1 = 1"], [value for part in parts for value in part.params]
-    if profile.exclude_id is not None:
-        conditions.append("u.pid <> %s")
-        params.append(profile.exclude_id)
     if hidden is not None:
         conditions.append(f"u.pid NOT IN ({hidden.sql})")
         params += hidden.params
     union = " UNION ALL ".join(part.sql for part in parts)
-    score = (
-        f"SUM(u.f) + {_capped('SUM(u.s)', SERVICE_CAP)} + {_capped('SUM(u.n)', NEIGHBOUR_CAP)} "
-        f"+ {_capped('SUM(u.a)', ASSUMPTION_CAP)}"
-    )
     sql = (
-        f"SELECT u.pid, {score} AS score FROM ({union}) AS u WHERE {' AND '.join(conditions)} "
-        f"GROUP BY u.pid ORDER BY score DESC, u.pid DESC LIMIT %s"
+        f"SELECT u.pid FROM ({union}) AS u WHERE {' AND '.join(conditions)} "
+        f"GROUP BY u.pid ORDER BY count(*) DESC, u.pid DESC LIMIT %s"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, CANDIDATES])
-        return {pk: float(score) for pk, score in cursor.fetchall()}
+        return {row[0] for row in cursor.fetchall()}
+
+
+def _combination_candidates(profile: _Profile, frequency, hidden: Fragment | None) -> set[int]:
+    """Postmortems sharing three (or, if too few, two) of the source's common factors and services at once.
+
+    Found through the GIN index on the documents' facet keys, which intersects the postings itself.
+    """
+    common = [
+        ("factor", pk, slug) for pk, slug in profile.factor_slugs.items() if not _is_rare(frequency, "factor", pk)
+    ]
+    common += [
+        ("service", pk, slug) for pk, slug in profile.service_slugs.items() if not _is_rare(frequency, "service", pk)
+    ]
+    common.sort(key=lambda item: frequency.get(item[:2], 0))
+    keys = [f"{kind}:{slug}" for kind, _pk, slug in common[:COMBINED_ITEMS]]
+    found: set[int] = set()
+    for size in (3, 2):
+        if len(keys) < size or len(found) >= CANDIDATES // 4:
+            continue
+        combos = [list(combo) for combo in itertools.combinations(keys, size)]
+        found |= _documents_containing_any(combos, hidden, profile.exclude_id)
+    return found
+
+
+def _documents_containing_any(combos: list[list[str]], hidden: Fragment | None, exclude_id: int | None) -> set[int]:
+    """Documents whose facet keys include every key of at least one of `combos`, newest first."""
+    if connection.vendor == "postgresql":
+        contains = [("d.facets @> %s::jsonb", [json.dumps(combo)]) for combo in combos]
+    else:
+        # No jsonb containment here: the same test, key by key, through json_each.
+        exists = "EXISTS (SELECT 1 FROM json_each(d.facets) AS f WHERE f.value = %s)"
+        contains = [("(" + " AND ".join([exists] * len(combo)) + ")", list(combo)) for combo in combos]
+    conditions = ["(" + " OR ".join(sql for sql, _ in contains) + ")"]
+    params = [value for _, values in contains for value in values]
+    if exclude_id is not None:
+        conditions.append("d.postmortem_id <> %s")
+        params.append(exclude_id)
+    if hidden is not None:
+        conditions.append(f"d.postmortem_id NOT IN ({hidden.sql})")
+        params += hidden.params
+    sql = (
+        f"SELECT d.postmortem_id FROM {SearchDocument._meta.db_table} AS d WHERE {' AND '.join(conditions)} "
+        "ORDER BY d.is_published DESC, d.started_at DESC, d.postmortem_id DESC LIMIT %s"
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            postgres.prepare(cursor)
+        cursor.execute(sql, [*params, CANDIDATES])
+        return {row[0] for row in cursor.fetchall()}
+
+
+def _points(profile: _Profile, shared: dict[str, set[int]], frequency) -> float:
+    """The score from the table in the module docstring, for what one candidate shares."""
+    factors = sum(3.0 / (1.0 + math.log10(max(1, frequency.get(("factor", pk), 1)))) for pk in shared["factors"])
+    own = sum(1 for pk in shared["services"] if pk in profile.services)
+    near = len(shared["services"]) - own
+    return (
+        factors
+        + min(SERVICE_CAP, SERVICE_POINTS * own)
+        + min(NEIGHBOUR_CAP, NEIGHBOUR_POINTS * near)
+        + min(ASSUMPTION_CAP, ASSUMPTION_POINTS * len(shared["assumptions"]))
+    )
 
 
 def _marks(values) -> str:
     return ", ".join(["%s"] * len(values))
-
-
-def _capped(expression: str, cap: float) -> str:
-    return f"(CASE WHEN {expression} > {cap} THEN {cap} ELSE {expression} END)"
 
 
 def _significant_words(text: str) -> list[str]:
@@ -240,7 +310,11 @@ def _text_scores(profile: _Profile, hidden: Fragment | None) -> dict[int, float]
 
 
 def _explain(
-    user: AbstractBaseUser | AnonymousUser, profile: _Profile, scores: dict[int, float], limit: int
+    user: AbstractBaseUser | AnonymousUser,
+    profile: _Profile,
+    scores: dict[int, float],
+    shared: dict[int, dict[str, set[int]]],
+    limit: int,
 ) -> list[SimilarIncident]:
     """The best candidates the person may see, each with the reasons in words."""
     if not scores:
@@ -253,8 +327,6 @@ def _explain(
     )
     ranked = sorted(rows, key=lambda pm: (-scores[pm.pk], -(pm.started_at.timestamp() if pm.started_at else 0)))
     ranked = ranked[:limit]
-    ids = [pm.pk for pm in ranked]
-    shared = _shared_items(profile, ids)
     source_words = _significant_words(profile.text)
     results = []
     for pm in ranked:

@@ -22,7 +22,7 @@ SNIPPET_CHARS = 240
 # Fields are scanned this far first (a long narrative need not be read to the end to find a passage),
 # and as far as MAX_SCAN only when nothing matched in the first part of any field.
 FIRST_SCAN = 6_000
-MAX_SCAN = 30_000
+MAX_SCAN = 12_000
 CONTEXT_BEFORE = 60
 
 
