@@ -1,6 +1,16 @@
 from django.urls import path
 
-from postmortems import views, views_patterns, views_profile, views_reading, views_search, views_transfer
+from postmortems import (
+    urls_authoring,
+    urls_catalog,
+    urls_review,
+    views,
+    views_patterns,
+    views_profile,
+    views_reading,
+    views_search,
+    views_transfer,
+)
 
 app_name = "postmortems"
 
@@ -27,3 +37,5 @@ urlpatterns = [
     path("export/postmortems.zip", views_transfer.export_markdown, name="export_markdown"),
     path("export/factor-tags.csv", views_transfer.export_csv, name="export_csv"),
 ]
+# Pages by topic, each in its own module; their names live in this app's namespace.
+urlpatterns += urls_authoring.urlpatterns + urls_review.urlpatterns + urls_catalog.urlpatterns
