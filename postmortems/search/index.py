@@ -15,14 +15,15 @@ from __future__ import annotations
 import html
 import logging
 import re
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from datetime import UTC
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.apps import apps as django_apps
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, transaction
-from django.db.models import Prefetch
 
 logger = logging.getLogger(__name__)
 
@@ -52,79 +53,130 @@ def _join(parts: Iterable[str]) -> str:
     return "\n".join(part.strip() for part in parts if part and part.strip())
 
 
-def _local_year(postmortem) -> int | None:
-    if postmortem.started_at is None:
+@dataclass(slots=True)
+class _Source:
+    """What a search document is built from: one postmortem's columns and its child rows, as plain values."""
+
+    pk: int
+    key: str
+    title: str
+    kind: str
+    status: str
+    severity: int | None
+    timezone: str
+    started_at: datetime | None
+    summary_html: str
+    body_html: list[str]
+    services: list[tuple[str, str, str | None]] = field(default_factory=list)  # name, slug, team slug
+    events: list[tuple[str, str, str]] = field(default_factory=list)  # text, why it made sense, actor
+    factors: list[tuple] = field(default_factory=list)  # see _FACTOR_COLUMNS
+    evidence: list[tuple[str, str]] = field(default_factory=list)  # assumption statement, excerpt
+    actions: list[str] = field(default_factory=list)
+
+
+_FACTOR_COLUMNS = (
+    "id",
+    "postmortem_id",
+    "factor__name",
+    "factor__slug",
+    "factor__family__slug",
+    "assumption__statement",
+    "narrative_html",
+    "why_it_made_sense_html",
+)
+
+
+def _load_sources(registry, ids: list[int]) -> list[_Source]:
+    """The postmortems and their rows in seven queries, as values: building model instances for tens of
+    thousands of child rows would cost more than building the documents."""
+
+    def rows(name: str):
+        return registry.get_model("postmortems", name).objects.filter(postmortem_id__in=ids)
+
+    postmortem = registry.get_model("postmortems", "Postmortem")
+    columns = ("pk", "key", "title", "kind", "status", "severity", "timezone", "started_at", "summary_html")
+    body_columns = [f"{name}_html" for name in BODY_FIELDS]
+    sources = {
+        values[0]: _Source(*values[:9], body_html=list(values[9:]))
+        for values in postmortem.objects.filter(pk__in=ids).values_list(*columns, *body_columns)
+    }
+    links = rows("PostmortemService").order_by("role", "id")
+    for pm_id, *service in links.values_list("postmortem_id", "service__name", "service__slug", "service__team__slug"):
+        sources[pm_id].services.append(tuple(service))
+    for pm_id, *event in (
+        rows("TimelineEvent")
+        .order_by("occurred_at", "id")
+        .values_list("postmortem_id", "text", "why_it_made_sense", "actor")
+    ):
+        sources[pm_id].events.append(tuple(event))
+    factors = list(rows("ContributingFactor").order_by("position", "id").values_list(*_FACTOR_COLUMNS))
+    tag_services: dict[int, list[str]] = defaultdict(list)
+    through = registry.get_model("postmortems", "ContributingFactor").services.through
+    tags = through.objects.filter(contributingfactor__postmortem_id__in=ids).order_by("service__name")
+    for tag_id, name in tags.values_list("contributingfactor_id", "service__name"):
+        tag_services[tag_id].append(name)
+    for tag_id, pm_id, *columns in factors:
+        sources[pm_id].factors.append((*columns, tag_services.get(tag_id, [])))
+    for pm_id, statement, excerpt in (
+        rows("AssumptionEvidence").order_by("id").values_list("postmortem_id", "assumption__statement", "excerpt")
+    ):
+        sources[pm_id].evidence.append((statement, excerpt))
+    for pm_id, title in rows("ActionItem").order_by("created_at", "id").values_list("postmortem_id", "title"):
+        sources[pm_id].actions.append(title)
+    return list(sources.values())
+
+
+def _local_year(source: _Source) -> int | None:
+    if source.started_at is None:
         return None
     try:
-        zone = ZoneInfo(postmortem.timezone or "UTC")
+        zone = ZoneInfo(source.timezone or "UTC")
     except (ZoneInfoNotFoundError, ValueError):
         zone = UTC
-    return postmortem.started_at.astimezone(zone).year
+    return source.started_at.astimezone(zone).year
 
 
-def _postmortems_with_rows(registry, ids: list[int]):
-    model = registry.get_model("postmortems", "Postmortem")
-    links = registry.get_model("postmortems", "PostmortemService").objects.select_related("service__team")
-    factors = registry.get_model("postmortems", "ContributingFactor").objects.select_related(
-        "factor__family", "assumption"
-    )
-    evidence = registry.get_model("postmortems", "AssumptionEvidence").objects.select_related("assumption")
-    return model.objects.filter(pk__in=ids).prefetch_related(
-        Prefetch("service_links", queryset=links.order_by("role", "id")),
-        "timeline",
-        Prefetch("contributing_factors", queryset=factors.order_by("position", "id")),
-        "contributing_factors__services",
-        Prefetch("assumption_evidence", queryset=evidence.order_by("id")),
-        "action_items",
-    )
-
-
-def _facets(postmortem, factor_rows: list) -> list[str]:
-    keys = [f"kind:{postmortem.kind}", f"status:{postmortem.status}"]
-    if postmortem.severity:
-        keys.append(f"severity:{postmortem.severity}")
-    year = _local_year(postmortem)
+def _facets(source: _Source) -> list[str]:
+    keys = [f"kind:{source.kind}", f"status:{source.status}"]
+    if source.severity:
+        keys.append(f"severity:{source.severity}")
+    year = _local_year(source)
     if year:
         keys.append(f"year:{year}")
-    services = [link.service for link in postmortem.service_links.all()]
-    keys += [f"service:{service.slug}" for service in services]
-    keys += [f"team:{service.team.slug}" for service in services if service.team_id]
-    keys += [f"factor:{cf.factor.slug}" for cf in factor_rows if cf.factor_id]
-    keys += [f"family:{cf.factor.family.slug}" for cf in factor_rows if cf.factor_id]
+    keys += [f"service:{slug}" for _name, slug, _team in source.services]
+    keys += [f"team:{team}" for _name, _slug, team in source.services if team]
+    keys += [f"factor:{slug}" for _name, slug, *_rest in source.factors if slug]
+    keys += [f"family:{family}" for _name, slug, family, *_rest in source.factors if slug]
     return list(dict.fromkeys(keys))
 
 
-def build_document(postmortem, document_model):
-    """One unsaved search document for a postmortem whose rows were prefetched as above."""
-    factor_rows = list(postmortem.contributing_factors.all())
-    evidence = list(postmortem.assumption_evidence.all())
-    names = [link.service.name for link in postmortem.service_links.all()]
-    for cf in factor_rows:
-        if cf.factor_id:
+def build_document(source: _Source, document_model):
+    """One unsaved search document for a postmortem loaded by _load_sources."""
+    names = [name for name, _slug, _team in source.services]
+    body = [html_to_text(markup) for markup in source.body_html]
+    for event in source.events:
+        body += event
+    for factor_name, _slug, _family, statement, narrative_html, why_html, services in source.factors:
+        if factor_name:
             # The factor's name, not its family's: family names are long and general and would add noise.
-            names.append(cf.factor.name)
-        names += [service.name for service in cf.services.all()]
-        if cf.assumption_id:
-            names.append(cf.assumption.statement)
-    names += [ev.assumption.statement for ev in evidence]
-
-    body = [html_to_text(getattr(postmortem, f"{name}_html")) for name in BODY_FIELDS]
-    for event in postmortem.timeline.all():
-        body += [event.text, event.why_it_made_sense, event.actor]
-    for cf in factor_rows:
-        body += [html_to_text(cf.narrative_html), html_to_text(cf.why_it_made_sense_html)]
-    body += [ev.excerpt for ev in evidence]
-    body += [item.title for item in postmortem.action_items.all()]
+            names.append(factor_name)
+        names += services
+        if statement:
+            names.append(statement)
+        body += [html_to_text(narrative_html), html_to_text(why_html)]
+    names += [statement for statement, _excerpt in source.evidence]
+    body += [excerpt for _statement, excerpt in source.evidence]
+    body += source.actions
 
     return document_model(
-        postmortem_id=postmortem.pk,
-        title=f"{postmortem.key} {postmortem.title}",
-        summary=html_to_text(postmortem.summary_html),
+        postmortem_id=source.pk,
+        title=f"{source.key} {source.title}",
+        summary=html_to_text(source.summary_html),
         names=_join(dict.fromkeys(names)),
         body=_join(body),
-        facets=_facets(postmortem, factor_rows),
-        is_published=postmortem.status == "published",
-        started_at=postmortem.started_at,
+        facets=_facets(source),
+        is_published=source.status == "published",
+        started_at=source.started_at,
     )
 
 
@@ -140,7 +192,7 @@ def write_documents(ids: Iterable[int], *, registry=django_apps, batch_size: int
     written = 0
     for chunk in _chunks(wanted, batch_size):
         with transaction.atomic():
-            documents = [build_document(pm, document_model) for pm in _postmortems_with_rows(registry, chunk)]
+            documents = [build_document(source, document_model) for source in _load_sources(registry, chunk)]
             # Delete and insert rather than upsert: PostgreSQL computes the generated vectors of a proposed
             # row before it finds the conflict, so an upsert would compute every vector twice.
             document_model.objects.filter(postmortem_id__in=chunk).delete()
