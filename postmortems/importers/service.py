@@ -23,6 +23,7 @@ from postmortems.importers.records import PostmortemIn
 from postmortems.importers.resolve import Catalog, Existing, check_catalog_entries, check_references, find_existing
 from postmortems.importers.sources import FORMATS, Skipped, SourceFile
 from postmortems.importers.writer import create_catalog, write_postmortems
+from postmortems.metrics import record_import
 from postmortems.models import Status
 from postmortems.search.index import reindex_on_commit
 from postmortems.services import next_postmortem_key
@@ -107,13 +108,23 @@ def import_postmortems(
                 transaction.set_rollback(True)
     except DatabaseError as exc:
         report.errors.append(Problem("(database)", "", f"the database refused the import, nothing was written: {exc}"))
+        record_import(created=0, updated=0, unchanged=0, failed=not dry_run)
         return report
     if not run.writing:
+        if not dry_run:
+            record_import(created=0, updated=0, unchanged=0, failed=True)
         return report
     report.created = [pm.key for pm in run.created]
     report.updated = [pm.key for pm in run.updated]
     report.unchanged = [pm.key for pm in run.unchanged]
     report.written = not dry_run
+    if report.written:
+        record_import(
+            created=len(report.created),
+            updated=len(report.updated),
+            unchanged=len(report.unchanged),
+            failed=bool(report.errors),
+        )
     return report
 
 

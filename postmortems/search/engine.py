@@ -18,6 +18,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import Q, Value
 from django.db.models.functions import Substr
 
+from postmortems.metrics import record_search
 from postmortems.models import Factor, FactorFamily, Kind, Postmortem, SearchDocument, Service, Status, Team
 from postmortems.search import postgres, sqlite
 from postmortems.search.query import ParsedQuery, parse_query
@@ -84,13 +85,9 @@ def search_postmortems(
     for hit in results.hits:
         hit.services = [(slug, labels.get(("service", slug), slug)) for slug, _ in hit.services]
         hit.factors = [(slug, labels.get(("factor", slug), slug)) for slug, _ in hit.factors]
-    logger.debug(
-        "search %r: %d results, mode %s, %.1f ms",
-        query,
-        results.total,
-        results.mode,
-        (time.perf_counter() - started) * 1000,
-    )
+    elapsed = time.perf_counter() - started
+    record_search(backend=results.backend, mode=results.mode, seconds=elapsed)
+    logger.debug("search %r: %d results, mode %s, %.1f ms", query, results.total, results.mode, elapsed * 1000)
     return results
 
 
