@@ -245,6 +245,11 @@ def main() -> None:
         sys.exit("no search documents: generate the corpus with bench/search_corpus.py first")
     setup_test_environment()  # so responses carry their template context, for the page's query counts
     settings.ALLOWED_HOSTS = ["*"]
+    # Pages are rendered without running collectstatic first.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}
     user = bench_user()
     client = Client()

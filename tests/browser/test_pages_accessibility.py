@@ -1,6 +1,6 @@
 """axe-core on the main pages, in the light and then the dark colour scheme: no serious or critical violation.
 
-Pages added later (editor, search, patterns, reading, service, assumption) belong here too.
+The patterns page has its own (tests/patterns/test_page_browser.py); pages added later belong here too.
 """
 
 import pytest
@@ -70,4 +70,32 @@ def test_account_menu_open_is_accessible(open_page):
 def test_not_found_page_is_accessible(open_page):
     page = open_page("/postmortems/PM-2099-001/", user=UserFactory(username="vera"))
     assert "could not find" in page.locator("h1").inner_text()
+    assert violations_in_both_schemes(page) == []
+
+
+def test_search_page_with_results_and_facets_is_accessible(open_page):
+    from postmortems.search import reindex_postmortems
+
+    pm = build_rich_postmortem()
+    others = PostmortemFactory.create_batch(2, title="Cache warmer stalled the checkout", summary="The cache was cold.")
+    reindex_postmortems([pm.pk, *(other.pk for other in others)])
+    page = open_page("/search/?q=cache", user=UserFactory(username="ada", role="admin", is_staff=True))
+    assert page.locator(".hit").count() == 3
+    assert page.locator(".hit mark").count() >= 3  # the matched words are highlighted
+    assert violations_in_both_schemes(page) == []
+
+
+def test_reading_page_with_this_weeks_reading_is_accessible(open_page):
+    from django.utils import timezone
+
+    from postmortems.reading.weeks import current_week
+    from tests.factories import DigestFactory, DigestItemFactory, MembershipFactory, TeamFactory
+
+    team = TeamFactory(name="Payments", slug="payments")
+    reader = UserFactory(username="ana", role="author")
+    MembershipFactory(team=team, user=reader)
+    digest = DigestFactory(team=team, week_start=current_week(team, timezone.now()), facilitator=reader)
+    DigestItemFactory(digest=digest, postmortem=build_rich_postmortem(), explanation="Published this week.")
+    page = open_page("/reading/", user=reader)
+    assert page.get_by_text("Published this week.").is_visible()
     assert violations_in_both_schemes(page) == []
