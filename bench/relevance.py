@@ -101,5 +101,6 @@ def main() -> None:
     print(f"mean reciprocal rank of the first expected postmortem: {sum(reciprocal_ranks) / n:.3f}")
     print(f"mean recall@3 (of at most 3 expected): {sum(top3) / n:.3f}")
 
+
 if __name__ == "__main__":
     main()
