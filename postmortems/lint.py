@@ -332,11 +332,18 @@ LINT_PREFETCH = ("timeline", "contributing_factors__factor", "action_items")
 
 
 def check_postmortem(postmortem: Postmortem) -> list[Finding]:
-    """Every rule over a saved postmortem: wording in document order, then structure. Never raises on content."""
-    prefetch_related_objects([postmortem], *LINT_PREFETCH)
-    events = list(postmortem.timeline.all())
-    factors = list(postmortem.contributing_factors.all())
-    actions = list(postmortem.action_items.all())
+    """Every rule over a postmortem: wording in document order, then structure. Never raises on content.
+
+    The document fields are read from the object, so unsaved text can be checked as it is typed; a postmortem
+    that was never saved has no timeline, factors or action items yet.
+    """
+    if postmortem.pk is None:
+        events, factors, actions = [], [], []
+    else:
+        prefetch_related_objects([postmortem], *LINT_PREFETCH)
+        events = list(postmortem.timeline.all())
+        factors = list(postmortem.contributing_factors.all())
+        actions = list(postmortem.action_items.all())
 
     findings: list[Finding] = []
     for name in _DOCUMENT_FIELDS:

@@ -84,14 +84,31 @@ class PostmortemQuerySet(models.QuerySet):
             "timeline",
             Prefetch("contributing_factors", queryset=factors),
             "contributing_factors__services",
-            Prefetch(
-                "assumption_evidence",
-                queryset=model("postmortems", "AssumptionEvidence").objects.select_related("assumption"),
-            ),
+            # Its assumption evidence comes with the assumptions about its services, in one query from the
+            # `postmortem_assumptions` template tag (postmortems/assumption_pages.py).
             Prefetch(
                 "action_items", queryset=model("postmortems", "ActionItem").objects.select_related("owner", "team")
             ),
             "authors",
+            "allowed_teams",
+        )
+
+    def for_editor(self) -> PostmortemQuerySet:
+        """What the editor shows and its permission check reads: one query per kind of child row."""
+        model = apps.get_model
+        factors = model("postmortems", "ContributingFactor").objects.select_related(
+            "factor__family", "assumption", "timeline_event"
+        )
+        return self.prefetch_related(
+            _service_links(),
+            "timeline",
+            Prefetch("contributing_factors", queryset=factors),
+            "contributing_factors__services",
+            Prefetch(
+                "action_items", queryset=model("postmortems", "ActionItem").objects.select_related("owner", "team")
+            ),
+            "authors",
+            "reviewers",
             "allowed_teams",
         )
 

@@ -40,7 +40,7 @@ from postmortems.models import (
     Team,
     TimelineEvent,
 )
-from postmortems.services import create_postmortem
+from postmortems.services import create_postmortem, snapshot
 
 COUNT_KEYS = (
     "teams",
@@ -330,6 +330,9 @@ class _Children:
         _backdate_children({tag.postmortem_id for tag, _ in self.tags})
         for comment, at in self.comments:
             ReviewComment.objects.filter(pk=comment.pk).update(created_at=at)
+        # The first revision was taken before these rows existed; take it again so that history starts complete.
+        for postmortem in {row.postmortem for row in [*self.events, *self.actions, *(tag for tag, _ in self.tags)]}:
+            Revision.objects.filter(postmortem=postmortem, version=1).update(snapshot=snapshot(postmortem))
         counts["timeline_events"] += len(self.events)
         counts["contributing_factors"] += len(self.tags)
         counts["action_items"] += len(self.actions)

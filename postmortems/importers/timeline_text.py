@@ -194,3 +194,54 @@ def _date_only(cell: str) -> date | None:
         return date(int(match.group("y")), int(match.group("mo")), int(match.group("d")))
     except ValueError:
         return None
+
+
+# --- A block of lines pasted into the editor ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PastedEvent:
+    line: int
+    moment: datetime  # naive, in the postmortem's zone
+    text: str
+
+
+@dataclass(frozen=True)
+class PasteProblem:
+    line: int
+    content: str
+    reason: str
+
+
+def parse_pasted_timeline(text: str, start_day: date | None) -> tuple[list[PastedEvent], list[PasteProblem]]:
+    """Lines of `HH:MM text` or `YYYY-MM-DD HH:MM | text` (list bullets and bold times allowed) as events.
+
+    An HH:MM line falls on the day of the last dated line above it, or on `start_day` (the incident's first
+    day). Blank lines are skipped; every other line becomes an event or a problem with its number and reason.
+    """
+    events: list[PastedEvent] = []
+    problems: list[PasteProblem] = []
+    day = start_day
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        item = _LIST_ITEM.match(line)
+        when, what = _split_list_item(item.group(1) if item else line)
+        if not when:
+            problems.append(PasteProblem(number, line, "it does not start with a time (HH:MM or YYYY-MM-DD HH:MM)"))
+            continue
+        if _TIME_ONLY.match(when) and day is None:
+            reason = "it has no date and the incident has no start time yet: write YYYY-MM-DD HH:MM | text"
+            problems.append(PasteProblem(number, line, reason))
+            continue
+        moment, _note = read_moment(when.lstrip("~"), day, None)
+        if moment is None:
+            problems.append(PasteProblem(number, line, f"{when!r} is not a valid date and time"))
+            continue
+        if not what:
+            problems.append(PasteProblem(number, line, "there is no text after the time"))
+            continue
+        day = moment.date()
+        events.append(PastedEvent(number, moment, what))
+    return events, problems

@@ -34,7 +34,13 @@ from postmortems.models import (
     Team,
     TimelineEvent,
 )
-from postmortems.services import EDITABLE_FIELDS
+from postmortems.services import (
+    EDITABLE_FIELDS,
+    action_item_snapshot,
+    contributing_factor_snapshot,
+    snapshot_value,
+    timeline_event_snapshot,
+)
 
 _UPDATED_FIELDS = [
     "title",
@@ -295,12 +301,43 @@ def _write_revisions(written: list[Written], user: Any) -> None:
 
 
 def snapshot_of(row: dict[str, Any], pm: PostmortemIn) -> dict[str, Any]:
-    """What `services.snapshot` returns for this postmortem, built from memory instead of three queries."""
+    """What `services.snapshot` returns for this postmortem, built from memory instead of seven queries."""
     data: dict[str, Any] = {"key": row["key"], "status": row["status"], "version": row["version"]}
     for name in EDITABLE_FIELDS:
-        value = row[name]
-        data[name] = value.isoformat() if isinstance(value, datetime) else value
+        data[name] = snapshot_value(row[name])
     data["services"] = sorted(f"{slug}:{role}" for slug, role in pm.services)
     data["authors"] = sorted(pm.authors)
     data["allowed_teams"] = sorted(pm.teams)
+    # The same order as the database gives: events by time (ties in file order), factors and actions as written.
+    events = sorted(pm.timeline, key=lambda e: e.occurred_at)
+    data["timeline"] = [
+        timeline_event_snapshot(
+            occurred_at=e.occurred_at, kind=e.kind, text=e.text, actor=e.actor, why_it_made_sense=e.why_it_made_sense
+        )
+        for e in events
+    ]
+    data["contributing_factors"] = [
+        contributing_factor_snapshot(
+            factor=f.factor,
+            role=f.role,
+            narrative=f.narrative,
+            why_it_made_sense=f.why_it_made_sense,
+            services=f.services,
+            assumption=f.assumption,
+            timeline_event=pm.timeline[f.timeline_event].occurred_at if f.timeline_event is not None else None,
+        )
+        for f in pm.factors
+    ]
+    data["action_items"] = [
+        action_item_snapshot(
+            title=a.title,
+            kind=a.kind,
+            owner=a.owner,
+            team=a.team,
+            status=a.status,
+            due_date=a.due_date,
+            tracker_url=a.tracker_url,
+        )
+        for a in pm.action_items
+    ]
     return data

@@ -23,13 +23,14 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-def test_add_timeline_event_moves_the_postmortems_updated_at():
+def test_add_timeline_event_moves_the_postmortems_updated_at_and_version():
     pm = PostmortemFactory()
     before = pm.updated_at
     services.add_timeline_event(postmortem=pm, added_by=None, occurred_at=pm.started_at, text="Paged")
     pm.refresh_from_db()
     assert pm.updated_at > before
-    assert pm.version == 1  # children do not take the document's version
+    assert pm.version == 2  # every save of a child row is a save of the postmortem, with its revision
+    assert pm.revisions.get(version=2).snapshot["timeline"][0]["text"] == "Paged"
 
 
 def test_add_timeline_event_rejects_unknown_fields():
