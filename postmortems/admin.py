@@ -166,6 +166,22 @@ class ReviewCommentAdmin(admin.ModelAdmin):
     list_select_related = ["postmortem", "author"]
 
 
+@admin.register(m.ReviewRequest)
+class ReviewRequestAdmin(admin.ModelAdmin):
+    """Who was asked to review what; read-only, since the review workflow writes these (see docs/review.md)."""
+
+    list_display = ["postmortem", "reviewer", "requested_by", "version", "created_at", "email_sent"]
+    list_filter = ["email_sent"]
+    search_fields = ["postmortem__key", "reviewer__username"]
+    list_select_related = ["postmortem", "reviewer", "requested_by"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(m.Revision)
 class RevisionAdmin(admin.ModelAdmin):
     list_display = ["postmortem", "version", "author", "created_at"]
@@ -177,7 +193,7 @@ class RevisionAdmin(admin.ModelAdmin):
 class StatusChangeInline(admin.TabularInline):
     model = m.AssumptionStatusChange
     extra = 0
-    readonly_fields = ["from_status", "to_status", "changed_by", "changed_at", "reason", "postmortem"]
+    readonly_fields = ["from_status", "to_status", "changed_by", "changed_at", "reason", "evidence", "postmortem"]
     can_delete = False
 
 

@@ -40,11 +40,37 @@ def can_edit_postmortem(
     if not has_role(user, Role.AUTHOR):
         return False
     # authors.all() uses the detail page's prefetched authors instead of another query.
-    return (
-        postmortem.created_by_id == user.pk
-        or any(author.pk == user.pk for author in postmortem.authors.all())
-        or postmortem.reviewers.filter(pk=user.pk).exists()
+    return is_author_of(user, postmortem) or is_reviewer_of(user, postmortem)
+
+
+def is_author_of(user: AbstractBaseUser | AnonymousUser, postmortem: Postmortem) -> bool:
+    """Wrote it or is named among its authors (uses prefetched authors when the caller has them)."""
+    return user.is_authenticated and (
+        postmortem.created_by_id == user.pk or any(author.pk == user.pk for author in postmortem.authors.all())
     )
+
+
+def is_reviewer_of(user: AbstractBaseUser | AnonymousUser, postmortem: Postmortem) -> bool:
+    """Named as one of its reviewers (uses prefetched reviewers when the caller has them)."""
+    return user.is_authenticated and any(reviewer.pk == user.pk for reviewer in postmortem.reviewers.all())
+
+
+def can_manage_review(
+    user: AbstractBaseUser | AnonymousUser, postmortem: Postmortem, *, known_visible: bool = False
+) -> bool:
+    """Submit for review, choose reviewers, publish: the postmortem's own authors and editors, not its reviewers."""
+    if has_role(user, Role.EDITOR):
+        return known_visible or Postmortem.objects.visible_to(user).filter(pk=postmortem.pk).exists()
+    return has_role(user, Role.AUTHOR) and is_author_of(user, postmortem)
+
+
+def can_request_changes(
+    user: AbstractBaseUser | AnonymousUser, postmortem: Postmortem, *, known_visible: bool = False
+) -> bool:
+    """Send a postmortem in review back to draft: its reviewers (whatever their role), its authors and editors."""
+    if role_of(user) is not None and is_reviewer_of(user, postmortem):
+        return True
+    return can_manage_review(user, postmortem, known_visible=known_visible)
 
 
 def can_manage_catalog(user: AbstractBaseUser | AnonymousUser) -> bool:
@@ -63,11 +89,13 @@ def can_delete_postmortem(user: AbstractBaseUser | AnonymousUser, postmortem: Po
     )
 
 
-def can_comment_on_postmortem(user: AbstractBaseUser | AnonymousUser, postmortem: Postmortem) -> bool:
+def can_comment_on_postmortem(
+    user: AbstractBaseUser | AnonymousUser, postmortem: Postmortem, *, known_visible: bool = False
+) -> bool:
     """Authors and up may comment on what they can see; a viewer only on a postmortem they were asked to review."""
-    if not Postmortem.objects.visible_to(user).filter(pk=postmortem.pk).exists():
+    if not known_visible and not Postmortem.objects.visible_to(user).filter(pk=postmortem.pk).exists():
         return False
-    return has_role(user, Role.AUTHOR) or postmortem.reviewers.filter(pk=user.pk).exists()
+    return has_role(user, Role.AUTHOR) or (role_of(user) is not None and is_reviewer_of(user, postmortem))
 
 
 def can_change_comment(user: AbstractBaseUser | AnonymousUser, comment: ReviewComment) -> bool:
@@ -75,9 +103,19 @@ def can_change_comment(user: AbstractBaseUser | AnonymousUser, comment: ReviewCo
     return user.is_authenticated and (comment.author_id == user.pk or has_role(user, Role.ADMIN))
 
 
-def can_resolve_comment(user: AbstractBaseUser | AnonymousUser, comment: ReviewComment) -> bool:
-    """Whoever may edit the postmortem resolves comments on it, and so may the comment's writer."""
-    return can_change_comment(user, comment) or can_edit_postmortem(user, comment.postmortem)
+def can_resolve_comment(
+    user: AbstractBaseUser | AnonymousUser, comment: ReviewComment, *, may_edit_postmortem: bool | None = None
+) -> bool:
+    """Whoever may edit the postmortem resolves comments on it, and so may the comment's writer.
+
+    `may_edit_postmortem` is can_edit_postmortem for the comment's postmortem when the caller knows it already
+    (a page listing many comments asks once, not once per comment).
+    """
+    if can_change_comment(user, comment):
+        return True
+    if may_edit_postmortem is not None:
+        return may_edit_postmortem
+    return can_edit_postmortem(user, comment.postmortem)
 
 
 def can_edit_action_item(user: AbstractBaseUser | AnonymousUser, item: ActionItem) -> bool:

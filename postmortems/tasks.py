@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from smtplib import SMTPException
 
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
@@ -15,6 +16,7 @@ from postmortems.patterns.snapshot import refresh_snapshot
 from postmortems.reading.delivery import deliver_digest_pass, run_team_digest
 from postmortems.reading.schedule import due_team_weeks, stalled_digest_ids
 from postmortems.reading.weeks import parse_iso_week, week_label
+from postmortems.review_emails import send_review_requests
 from postmortems.search.tasks import reindex_postmortems_task  # noqa: F401 - registers the search task
 
 logger = logging.getLogger(__name__)
@@ -94,6 +96,21 @@ def refresh_pattern_snapshot(self, requested_at: str | None = None) -> dict:
     if snapshot is None:
         return {"skipped": True}
     return {"snapshot": snapshot.pk, "postmortems": snapshot.postmortem_count, "seconds": snapshot.build_seconds}
+
+
+@shared_task(bind=True, **{**_RETRY_POLICY, "autoretry_for": (*_RETRY_POLICY["autoretry_for"], SMTPException, OSError)})
+def notify_reviewers(self, postmortem_id: int) -> dict:
+    """Email the people asked to review a postmortem; running it twice emails nobody twice."""
+    report = send_review_requests(postmortem_id=postmortem_id)
+    return {"sent": report.sent, "skipped": report.skipped}
+
+
+def enqueue_reviewer_emails(postmortem_id: int) -> None:
+    """Queue the review emails; with the broker down the requests stay pending (see docs/review.md)."""
+    try:
+        notify_reviewers.delay(postmortem_id)
+    except BrokerError:
+        logger.warning("broker unavailable; review emails not queued", extra={"postmortem_id": postmortem_id})
 
 
 def enqueue_pattern_refresh() -> None:

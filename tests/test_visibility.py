@@ -174,6 +174,11 @@ INTERFACES = {
     "similar API": lambda client, pm: _similar_api(client, pm),
     "patterns page": lambda client, pm: _patterns(client, pm, reverse("postmortems:patterns")),
     "patterns API": lambda client, pm: _patterns(client, pm, "/api/v1/patterns/durations/"),
+    "review page": lambda client, pm: client.get(reverse("postmortems:review", args=[pm.key])).content.decode(),
+    "history page": lambda client, pm: client.get(reverse("postmortems:history", args=[pm.key])).content.decode(),
+    "revision comparison": lambda client, pm: client.get(
+        reverse("postmortems:history_diff", args=[pm.key])
+    ).content.decode(),
 }
 
 

@@ -17,6 +17,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
 from postmortems.catalog_services import InUse
+from postmortems.review_services import ReviewStateError
 from postmortems.services import EditConflict
 
 logger = logging.getLogger(__name__)
@@ -28,6 +29,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         set_rollback()
         body = {"detail": str(exc), "current_version": exc.current.version}
         return Response(body, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, ReviewStateError):
+        set_rollback()
+        return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, InUse):
         set_rollback()
         return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)

@@ -46,6 +46,7 @@ from postmortems.models.reading import (
     ReadReceipt,
     SelectionReason,
 )
+from postmortems.models.review import ReviewRequest
 from postmortems.models.search import SearchDocument, SearchSynonym
 from postmortems.models.taxonomy import Factor, FactorFamily
 
@@ -81,6 +82,7 @@ __all__ = [
     "Profile",
     "ReadReceipt",
     "ReviewComment",
+    "ReviewRequest",
     "Revision",
     "Role",
     "SearchDocument",

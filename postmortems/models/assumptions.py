@@ -110,6 +110,9 @@ class AssumptionStatusChange(models.Model):
     )
     changed_at = models.DateTimeField()
     reason = models.TextField(blank=True)
+    evidence = models.TextField(
+        blank=True, help_text="A note or link that backs the change: load test, game day, dashboard, ticket"
+    )
     postmortem = models.ForeignKey(
         Postmortem,
         null=True,

@@ -11,6 +11,7 @@ from postmortems.models import Postmortem, PostmortemService, Revision, Status
 from tests.factories import (
     ContributingFactorFactory,
     PostmortemFactory,
+    ReviewCommentFactory,
     ServiceFactory,
     TimelineEventFactory,
     UserFactory,
@@ -314,3 +315,44 @@ def test_postmortem_deleted_by_a_concurrent_request_during_an_edit_is_404(api, m
     monkeypatch.setattr(services, "update_postmortem", deleted_first)
     response = api.as_user(member).patch(_detail(pm.key), {"title": "x", "version": 1}, format="json")
     assert response.status_code == 404
+
+
+def test_postmortem_review_workflow_through_the_api(api, member, editor, django_capture_on_commit_callbacks):
+    pm = PostmortemFactory(key="PM-2026-001", status=Status.DRAFT, created_by=member, authors=[member])
+    author = api.as_user(member)
+    assert author.post(_detail(pm.key) + "publish/", {}, format="json").status_code == 409  # a draft: review first
+    with django_capture_on_commit_callbacks():
+        response = author.post(_detail(pm.key) + "submit/", {"reviewers": ["eddie"], "note": "Factors?"}, format="json")
+    assert response.status_code == 200
+    assert (response.json()["status"], response.json()["reviewers"]) == ("in_review", ["eddie"])
+    ReviewCommentFactory(postmortem=pm, author=editor)
+    refused = author.post(_detail(pm.key) + "publish/", {}, format="json")
+    assert refused.status_code == 409 and "still open" in refused.json()["detail"]
+    published = author.post(_detail(pm.key) + "publish/", {"allow_open_comments": True}, format="json")
+    assert published.status_code == 200 and published.json()["status"] == "published"
+    assert author.post(_detail(pm.key) + "publish/", {}, format="json").status_code == 200  # again: no-op
+
+
+def test_postmortem_review_workflow_checks_input_and_roles(api, member, viewer, editor):
+    pm = PostmortemFactory(key="PM-2026-001", status=Status.DRAFT, created_by=member, authors=[member])
+    author = api.as_user(member)
+    assert author.post(_detail(pm.key) + "submit/", {"reviewers": []}, format="json").json() == {
+        "reviewers": ["Name at least one reviewer."]
+    }
+    assert author.post(_detail(pm.key) + "submit/", {"reviewers": ["nobody"]}, format="json").status_code == 400
+    assert author.post(_detail(pm.key) + "submit/", {"reviewers": ["mira"]}, format="json").status_code == 400
+    assert author.post(_detail(pm.key) + "request-changes/", {}, format="json").status_code == 409  # not in review
+    pm.refresh_from_db()
+    assert pm.status == Status.DRAFT
+    # as_user switches the one client to that person, so the viewer comes last.
+    refused = api.as_user(viewer).post(_detail(pm.key) + "submit/", {"reviewers": ["eddie"]}, format="json")
+    assert refused.status_code == 403
+
+
+def test_postmortem_reviewer_sends_it_back_to_draft_with_a_comment(api, member, viewer):
+    pm = PostmortemFactory(key="PM-2026-001", status=Status.IN_REVIEW, authors=[member])
+    pm.reviewers.add(viewer)
+    body = {"note": "Why did it make sense?"}
+    response = api.as_user(viewer).post(_detail(pm.key) + "request-changes/", body, format="json")
+    assert response.status_code == 200 and response.json()["status"] == "draft"
+    assert pm.review_comments.get().body == "Why did it make sense?"

@@ -22,6 +22,8 @@ from postmortems.models.postmortem import KEY_PATTERN
 
 from .fields import OptionalURLField, TimezoneField, service_field, team_field, username_field
 from .strict import (
+    StrictBooleanField,
+    StrictCharField,
     StrictChoiceField,
     StrictIntegerField,
     StrictModelSerializer,
@@ -293,3 +295,22 @@ class PostmortemUpdateSerializer(_PostmortemInput):
         data = super().service_kwargs()
         data["expected_version"] = data.pop("version")
         return data
+
+
+class ReviewSubmitSerializer(serializers.Serializer):
+    """Send a draft to its reviewers: at least one, none of its own authors."""
+
+    reviewers = username_field(many=True, help_text="Usernames of the reviewers")
+    note = StrictCharField(required=False, allow_blank=True, max_length=2000, help_text="What to look at")
+
+
+class RequestChangesSerializer(serializers.Serializer):
+    """Send a postmortem in review back to draft; a note becomes a review comment for the authors."""
+
+    note = StrictCharField(required=False, allow_blank=True, max_length=10000)
+
+
+class PublishSerializer(serializers.Serializer):
+    allow_open_comments = StrictBooleanField(
+        required=False, default=False, help_text="Publish although some review comments are unresolved"
+    )

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.mixins import ListModelMixin, RetrieveModelMixin
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from postmortems import services
+from postmortems import review_services, services
 from postmortems.api.base import CreateMixin, DestroyMixin, KbViewSet, UpdateMixin
 from postmortems.api.filters import PostmortemFilter
 from postmortems.api.permissions import ActionRoles
@@ -20,6 +21,9 @@ from postmortems.api.serializers.postmortems import (
     PostmortemDetailSerializer,
     PostmortemSummarySerializer,
     PostmortemUpdateSerializer,
+    PublishSerializer,
+    RequestChangesSerializer,
+    ReviewSubmitSerializer,
 )
 from postmortems.models import (
     ActionItem,
@@ -28,8 +32,14 @@ from postmortems.models import (
     Postmortem,
     PostmortemService,
     Role,
+    Status,
 )
-from postmortems.permissions import can_delete_postmortem, can_edit_postmortem
+from postmortems.permissions import (
+    can_delete_postmortem,
+    can_edit_postmortem,
+    can_manage_review,
+    can_request_changes,
+)
 
 # The detail in 12 queries whatever its size: each list of children comes with its own joins.
 _DETAIL_PREFETCHES = (
@@ -94,11 +104,57 @@ class PostmortemViewSet(ListModelMixin, RetrieveModelMixin, CreateMixin, UpdateM
             raise PermissionDenied("You may not delete this postmortem.")
         services.delete_postmortem(postmortem=instance, deleted_by=self.request.user)
 
-    @extend_schema(summary="Publish a postmortem (no-op if it is published)", request=None)
+    def _for_review(self, request: Request) -> Postmortem:
+        postmortem = self.get_object()
+        if not can_manage_review(request.user, postmortem, known_visible=True):
+            raise PermissionDenied("Only the postmortem's authors and editors move it through review.")
+        return postmortem
+
+    @extend_schema(
+        summary="Submit a draft for review (its authors and editors); the reviewers are emailed",
+        request=ReviewSubmitSerializer,
+        responses={200: PostmortemDetailSerializer, 409: OpenApiResponse(description="Not a draft (any more)")},
+    )
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, key: str | None = None) -> Response:
+        postmortem = self._for_review(request)
+        data = self.validated(ReviewSubmitSerializer, request)
+        review_services.submit_for_review(
+            postmortem=postmortem, submitted_by=request.user, reviewers=data["reviewers"], note=data.get("note", "")
+        )
+        return Response(self.read_serializer(self.reload(postmortem)).data)
+
+    @extend_schema(
+        summary="Send a postmortem in review back to draft (its reviewers, authors and editors)",
+        request=RequestChangesSerializer,
+        responses={200: PostmortemDetailSerializer, 409: OpenApiResponse(description="Not in review (any more)")},
+    )
+    @action(detail=True, methods=["post"], url_path="request-changes")
+    def request_changes(self, request: Request, key: str | None = None) -> Response:
+        postmortem = self.get_object()
+        if not can_request_changes(request.user, postmortem, known_visible=True):
+            raise PermissionDenied("Only its reviewers, authors and editors may send it back to draft.")
+        data = self.validated(RequestChangesSerializer, request)
+        review_services.request_changes(postmortem=postmortem, requested_by=request.user, note=data.get("note", ""))
+        return Response(self.read_serializer(self.reload(postmortem)).data)
+
+    @extend_schema(
+        summary="Publish a postmortem in review (its authors and editors; no-op if it is published)",
+        request=PublishSerializer,
+        responses={
+            200: PostmortemDetailSerializer,
+            409: OpenApiResponse(description="A draft (submit it for review first), or review comments still open"),
+        },
+    )
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, key: str | None = None) -> Response:
-        postmortem = self.get_object()
-        if not can_edit_postmortem(request.user, postmortem):
-            raise PermissionDenied("You may read this postmortem but not publish it.")
-        services.publish_postmortem(postmortem=postmortem, published_by=request.user)
+        postmortem = self._for_review(request)
+        data = self.validated(PublishSerializer, request)
+        if postmortem.status == Status.DRAFT:
+            detail = "A draft is published after its review: submit it for review first."
+            return Response({"detail": detail}, status=status.HTTP_409_CONFLICT)
+        if postmortem.status != Status.PUBLISHED:
+            review_services.publish_reviewed(
+                postmortem=postmortem, published_by=request.user, allow_open_comments=data["allow_open_comments"]
+            )
         return Response(self.read_serializer(self.reload(postmortem)).data)
