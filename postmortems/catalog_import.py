@@ -18,6 +18,7 @@ from django.utils.text import slugify
 
 from postmortems.catalog_services import create_dependency, create_service, create_team, update_service
 from postmortems.models import Dependency, DependencyKind, Lifecycle, Service, Team
+from postmortems.models.catalog import RESERVED_SERVICE_SLUGS
 
 SERVICE_KINDS = {"component": "Component", "resource": "Resource"}
 # Backstage's own values are production, experimental and deprecated; `retired` is this product's extra.
@@ -139,6 +140,13 @@ def _parse_ref(ref: str, label: str) -> tuple[str | None, str]:
     return (kind.strip().lower() or None), name
 
 
+def _service_slug(name: str, label: str) -> str:
+    slug = _slug(name, f"{label}: metadata.name")
+    if slug in RESERVED_SERVICE_SLUGS:
+        raise _Problem(f"{label}: metadata.name {name!r} is reserved for a page of the catalog; rename the entity")
+    return slug
+
+
 def _slug(name: str, label: str) -> str:
     slug = slugify(name)
     if not slug:
@@ -183,7 +191,7 @@ def _entity(doc: dict, kind: str, where: str, warnings: list[str]) -> Entity:
         where=where,
         kind=kind,
         name=name,
-        slug=_slug(name, f"{label}: metadata.name"),
+        slug=_service_slug(name, label),
         title=_text(metadata, "title", f"{label}: metadata.title", max_length=100),
         description=_text(metadata, "description", f"{label}: metadata.description"),
         owner=_owner(spec, label, warnings),

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import ProtectedError
 
 from postmortems.models import Dependency, Factor, FactorFamily, Membership, Service, Team
+from postmortems.models.catalog import RESERVED_SERVICE_SLUGS
 
 
 class InUse(Exception):
@@ -77,6 +78,8 @@ DEPENDENCY_FIELDS = ("kind", "notes")
 
 def create_service(*, created_by: AbstractBaseUser | None, name: str, slug: str, **fields: Any) -> Service:
     _check_fields(fields, SERVICE_FIELDS, "service")
+    if slug in RESERVED_SERVICE_SLUGS:
+        raise ValidationError({"slug": f"“{slug}” is the name of a page; choose another slug."})
     return Service.objects.create(name=name, slug=slug, **fields)
 
 

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from postmortems.models import Dependency, Service
 
@@ -126,7 +126,9 @@ def _walk_hop_by_hop(root: int, depth: int, up: bool, down: bool) -> tuple[Dista
     return up_dist, down_dist, list(between.values_list("source_id", "target_id", "kind"))
 
 
-def walk_dependencies(*, service: Service, depth: int, direction: Direction = "both") -> GraphWalk:
+def walk_dependencies(
+    *, service: Service, depth: int, direction: Direction = "both", services: QuerySet[Service] | None = None
+) -> GraphWalk:
     """Services up to `depth` hops upstream, downstream or both from `service`, in at most four queries.
 
     Breadth-first with a visited set, so cycles end. Two ways to get the edges, chosen by depth, so the query
@@ -137,7 +139,8 @@ def walk_dependencies(*, service: Service, depth: int, direction: Direction = "b
     - deeper: the whole edge list as (source, target, kind) tuples, once, walked in memory. A catalogue
       holds hundreds of services and a few thousand dependencies, so this stays cheap.
     A recursive CTE could do either in one query, but needs cycle handling and hop counting written for
-    each database; it does not pay at this size. A last query loads the reached services with their team.
+    each database; it does not pay at this size. A last query loads the reached services with their team,
+    from `services` when given (e.g. annotated with postmortem counts for drawing).
     On "both", each side is walked on its own: a service downstream of the root does not become upstream
     of it through something else it depends on.
     """
@@ -153,17 +156,18 @@ def walk_dependencies(*, service: Service, depth: int, direction: Direction = "b
     strategy = _walk_hop_by_hop if depth <= HOP_BY_HOP_MAX_DEPTH else _walk_whole_graph
     up, down, edges = strategy(service.pk, depth, direction != "downstream", direction != "upstream")
     reached = up.keys() | down.keys()
-    services = {s.pk: s for s in Service.objects.filter(pk__in=reached).select_related("team")}
-    services[service.pk] = service
+    rows = Service.objects.all() if services is None else services
+    by_pk = {s.pk: s for s in rows.filter(pk__in=reached).select_related("team")}
+    by_pk[service.pk] = service
     walk.nodes = sorted(
         (
-            GraphNode(service=services[pk], upstream_distance=up.get(pk), downstream_distance=down.get(pk))
+            GraphNode(service=by_pk[pk], upstream_distance=up.get(pk), downstream_distance=down.get(pk))
             for pk in reached
         ),
         key=lambda n: (n.distance, n.service.name),
     )
     walk.edges = sorted(
-        (GraphEdge(source=services[source], target=services[target], kind=kind) for source, target, kind in edges),
+        (GraphEdge(source=by_pk[source], target=by_pk[target], kind=kind) for source, target, kind in edges),
         key=lambda e: (e.source.name, e.target.name),
     )
     return walk

@@ -253,3 +253,12 @@ def test_import_catalog_command_fails_with_a_one_line_reason(tmp_path):
     )
     assert "\n" not in str(caught.value)
     assert "Resource 'db': spec is missing" in err.getvalue()
+
+
+@pytest.mark.django_db
+def test_import_catalog_refuses_a_service_named_like_a_catalog_page(tmp_path):
+    entity = "kind: Component\nmetadata:\n  name: graph\nspec:\n  owner: team-a\n  lifecycle: production\n"
+    path = _write(tmp_path / "catalog-info.yaml", "apiVersion: backstage.io/v1alpha1\n" + entity + "  type: service\n")
+    with pytest.raises(CommandError, match="reserved for a page"):
+        call_command("import_catalog", str(path))
+    assert not Service.objects.exists()

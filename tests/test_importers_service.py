@@ -234,3 +234,10 @@ def test_import_of_mangled_files_reports_problems_instead_of_raising():
         report = import_postmortems(sources=[SourceFile(name, _mangle(rng, base))], dry_run=True)
         assert report.errors or report.created or report.updated or report.unchanged
     assert not Postmortem.objects.exists()
+
+
+def test_import_refuses_to_create_a_service_with_a_reserved_slug():
+    doc = "---\ntitle: Graph page down\nkey: PM-2024-001\nservices: [graph]\n---\nBody.\n"
+    report = import_postmortems(sources=[SourceFile("a.md", doc)])
+    assert any("reserved for a page" in problem.message for problem in report.errors)
+    assert not Postmortem.objects.exists() and not Service.objects.exists()

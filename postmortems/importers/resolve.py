@@ -30,6 +30,7 @@ from postmortems.models import (
     Team,
     Tier,
 )
+from postmortems.models.catalog import RESERVED_SERVICE_SLUGS
 from postmortems.querysets import is_admin
 
 _FINGERPRINT = f"metadata__{IMPORT_METADATA_KEY}__fingerprint"
@@ -148,6 +149,8 @@ def _catalog_service(catalog: Catalog, entry: CatalogEntry) -> list[Problem]:
         return [Problem(entry.file, f"{where}.slug'", f"bad service slug {slug!r}")]
     if catalog.knows_service(slug):
         return []
+    if slug in RESERVED_SERVICE_SLUGS:
+        return [Problem(entry.file, f"{where}.slug'", f"service slug {slug!r} is reserved for a page; rename it")]
     if not catalog.create_services:
         return [Problem(entry.file, f"{where}.slug'", f"unknown service {slug!r} (creating services is switched off)")]
     team = data.get("team") or None
@@ -212,7 +215,9 @@ def check_references(pm: PostmortemIn, catalog: Catalog) -> tuple[list[Problem],
     def service(slug: str, path: str) -> None:
         if catalog.knows_service(slug) or slug in new_services:
             return
-        if catalog.create_services:
+        if slug in RESERVED_SERVICE_SLUGS:
+            errors.append(Problem(pm.file, pm.where(path), f"service slug {slug!r} is reserved for a page; rename it"))
+        elif catalog.create_services:
             new_services[slug] = {"slug": slug, "name": "", "tier": 3, "team": None, "derived": True}
         else:
             errors.append(Problem(pm.file, pm.where(path), f"unknown service {slug!r} (creating services is off)"))

@@ -82,6 +82,10 @@ class Lifecycle(models.TextChoices):
     RETIRED = "retired", "Retired"
 
 
+# Service pages live at /services/<slug>/ beside /services/new/ and /services/graph/: no service may take those.
+RESERVED_SERVICE_SLUGS = frozenset({"new", "graph"})
+
+
 class Service(models.Model):
     """A deployable component, data store or piece of infrastructure that incidents happen in."""
 

@@ -23,10 +23,12 @@ def test_assumption_status_cannot_be_patched_only_moved(api, editor):
     assumption.refresh_from_db()
     assert assumption.status == AssumptionStatus.HELD
     url = f"/api/v1/assumptions/{assumption.pk}/status/"
-    response = client.post(url, {"to_status": "questioned", "reason": "p99 crept up"}, format="json")
+    body = {"to_status": "questioned", "reason": "p99 crept up", "evidence": "https://grafana.example/d/abc"}
+    response = client.post(url, body, format="json")
     assert response.status_code == 200
     assert response.json()["status"] == "questioned"
     assert response.json()["history"][-1]["reason"] == "p99 crept up"
+    assert response.json()["history"][-1]["evidence"] == "https://grafana.example/d/abc"
 
 
 def test_assumption_move_to_the_same_status_is_400(api, editor):

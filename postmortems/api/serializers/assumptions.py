@@ -19,10 +19,11 @@ class StatusChangeSerializer(StrictModelSerializer):
     )
     postmortem = serializers.SerializerMethodField(help_text="Key of the postmortem that prompted it")
     reason = serializers.SerializerMethodField()
+    evidence = serializers.SerializerMethodField(help_text="A note or link that supports the change")
 
     class Meta:
         model = AssumptionStatusChange
-        fields = ["id", "from_status", "to_status", "changed_by", "changed_at", "reason", "postmortem"]
+        fields = ["id", "from_status", "to_status", "changed_by", "changed_at", "reason", "evidence", "postmortem"]
         read_only_fields = fields
 
     def get_postmortem(self, change: AssumptionStatusChange) -> str | None:
@@ -30,6 +31,9 @@ class StatusChangeSerializer(StrictModelSerializer):
 
     def get_reason(self, change: AssumptionStatusChange) -> str:
         return change.reason if change.postmortem_visible else ""
+
+    def get_evidence(self, change: AssumptionStatusChange) -> str:
+        return change.evidence if change.postmortem_visible else ""
 
 
 class EvidenceSerializer(StrictModelSerializer):
@@ -110,4 +114,7 @@ class StatusMoveSerializer(serializers.Serializer):
 
     to_status = StrictChoiceField(choices=AssumptionStatus.choices)
     reason = StrictCharField(required=False, allow_blank=True, default="", help_text="Why, for the history")
+    evidence = StrictCharField(
+        required=False, allow_blank=True, default="", max_length=2000, help_text="A note or link that supports it"
+    )
     postmortem = PostmortemKeyField(required=False, allow_null=True, help_text="The postmortem that prompted it")
