@@ -1,4 +1,5 @@
-"""Server time and SQL queries for every page of the demo: the list (each of its pages) and every postmortem.
+"""Server time and SQL queries for every page of the demo: the list (each of its pages), every postmortem with
+its editor and history, search, patterns, reading, every service and assumption, and the other main pages.
 
 Loads the demo into a throwaway test database next to the one DATABASE_URL names (SQLite by default),
 logs in as the demo admin (who sees every postmortem) and a demo author, and requests each page through
@@ -36,8 +37,8 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from postmortems.models import Postmortem  # noqa: E402
-from postmortems.permissions import role_of  # noqa: E402
+from postmortems.models import Assumption, Postmortem, Service  # noqa: E402
+from postmortems.permissions import can_edit_postmortem, role_of  # noqa: E402
 from postmortems.views import PAGE_SIZE  # noqa: E402
 
 TARGET_MS = 200
@@ -61,6 +62,19 @@ def _measure(client: Client, url: str, repeat: int) -> tuple[float, float, float
         times.append((time.perf_counter() - start) * 1000)
         cpu_times.append((time.process_time() - cpu_start) * 1000)
     return statistics.median(times), max(times), statistics.median(cpu_times), query_count
+
+
+def _other_pages(user, visible) -> list[str]:
+    """The pages besides the list and the postmortems: one of each kind per postmortem, service and assumption."""
+    urls = ["/search/?q=cache", "/search/?q=database+failover", "/search/", "/patterns/", "/reading/", "/reviews/"]
+    urls += ["/services/", "/services/graph/", "/assumptions/", "/write/"]
+    urls += [f"/services/{slug}/" for slug in Service.objects.order_by("slug").values_list("slug", flat=True)]
+    urls += [f"/assumptions/{pk}/" for pk in Assumption.objects.order_by("pk").values_list("pk", flat=True)]
+    for pm in visible.order_by("key")[:8]:
+        urls += [f"/postmortems/{pm.key}/history/", f"/postmortems/{pm.key}/review/"]
+        if can_edit_postmortem(user, pm):
+            urls.append(f"/postmortems/{pm.key}/edit/")
+    return urls
 
 
 def main() -> None:
@@ -93,6 +107,7 @@ def main() -> None:
             pages = -(-visible.count() // PAGE_SIZE)
             urls = [f"/?page={n}" for n in range(1, pages + 1)]
             urls += [pm.get_absolute_url() for pm in visible.order_by("key")]
+            urls += _other_pages(user, visible)
             print(f"-- as {user.username} ({role_of(user)})")
             for url in urls:
                 median, worst, cpu, queries = _measure(client, url, args.repeat)

@@ -6,7 +6,9 @@
 Builds a throwaway SQLite database in a temporary directory, migrates it and loads the demo company,
 serves the site with `manage.py runserver` on a free loopback port, and drives Debian's Chromium
 (/usr/bin/chromium) with Playwright: the login page, the postmortem list and one postmortem, each in the
-light and the dark colour scheme, at desktop and phone width. Nothing else on the machine is touched.
+light and the dark colour scheme, at desktop and phone width; then the other main pages (the editor,
+history, search, patterns, reading, services, the dependency graph, assumptions) at desktop width in both
+schemes. Nothing else on the machine is touched.
 Run it again whenever a page changes, and commit the images with the change.
 """
 
@@ -65,6 +67,34 @@ pm = (Postmortem.objects.published()
 print(pm.key if pm else "")
 """
 
+# The service and the assumption with the most postmortems behind them, for their pages.
+_PICK_CATALOG = """
+from django.db.models import Count
+from postmortems.models import Assumption, Service
+service = Service.objects.annotate(n=Count("postmortem_links")).order_by("-n", "slug").first()
+assumption = Assumption.objects.annotate(n=Count("evidence")).order_by("-n", "pk").first()
+print(service.slug if service else "", assumption.pk if assumption else "")
+"""
+
+
+def _more_pages(key: str, service: str, assumption: str) -> dict[str, str]:
+    """The other main pages, shot at desktop width only."""
+    pages = {
+        "editor": f"/postmortems/{key}/edit/",
+        "history": f"/postmortems/{key}/history/",
+        "search": "/search/?q=cache",
+        "patterns": "/patterns/",
+        "reading": "/reading/",
+        "services": "/services/",
+        "graph": "/services/graph/",
+        "assumptions": "/assumptions/",
+    }
+    if service:
+        pages["service"] = f"/services/{service}/"
+    if assumption:
+        pages["assumption"] = f"/assumptions/{assumption}/"
+    return pages
+
 
 def _wait_until_up(url: str, server: subprocess.Popen, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
@@ -80,7 +110,7 @@ def _wait_until_up(url: str, server: subprocess.Popen, timeout: float = 30) -> N
     sys.exit(f"the server did not answer {url} within {timeout:.0f} s")
 
 
-def _shoot(base_url: str, key: str, out: Path, username: str, password: str) -> list[Path]:
+def _shoot(base_url: str, key: str, more: dict[str, str], out: Path, username: str, password: str) -> list[Path]:
     from playwright.sync_api import sync_playwright
 
     written = []
@@ -103,6 +133,11 @@ def _shoot(base_url: str, key: str, out: Path, username: str, password: str) -> 
                         continue
                     page.wait_for_load_state("networkidle")
                     written.append(_save(page, out / f"{name}-{device}-{scheme}.png"))
+                if device == "desktop":
+                    for name, path in more.items():
+                        page.goto(path)
+                        page.wait_for_load_state("networkidle")
+                        written.append(_save(page, out / f"{name}-{device}-{scheme}.png"))
                 context.close()
         browser.close()
     return written
@@ -144,6 +179,8 @@ def main() -> None:
         key = args.key or _manage(env, "shell", "--no-imports", "-c", _PICK_KEY).strip()
         if not key:
             sys.exit("the demo has no published postmortem to show")
+        service, assumption = (_manage(env, "shell", "--no-imports", "-c", _PICK_CATALOG).split() + ["", ""])[:2]
+        more = _more_pages(key, service, assumption)
 
         port = _free_port()
         base_url = f"http://127.0.0.1:{port}"
@@ -156,7 +193,7 @@ def main() -> None:
         )
         try:
             _wait_until_up(f"{base_url}/healthz", server)
-            written = _shoot(base_url, key, args.out, args.username, password)
+            written = _shoot(base_url, key, more, args.out, args.username, password)
         finally:
             server.terminate()
             server.wait(timeout=10)
