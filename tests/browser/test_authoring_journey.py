@@ -9,6 +9,7 @@ from postmortems import services
 from postmortems.models import Factor, Postmortem, ServiceRole
 from tests.browser.axe import blocking_violations
 from tests.browser.conftest import PHONE
+from tests.browser.test_review_journey import _panel
 from tests.factories import ServiceFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.browser
@@ -77,9 +78,10 @@ def _add_event(page, when: str, kind: str, text: str, why: str = "") -> None:
     expect(page.locator("#timeline .event-row").filter(has_text=text)).to_be_visible()
 
 
-def test_writing_a_postmortem_from_the_first_line_to_the_published_page(open_page, writer, catalog):
+def test_writing_a_postmortem_from_the_first_line_to_the_published_page(open_page, writer, catalog, mocker):
     expect = _expect()
-    UserFactory(username="ola", first_name="Ola", last_name="Berg")
+    mocker.patch("postmortems.tasks.notify_reviewers.delay")  # the reviewer email is tested in tests/review
+    reviewer = UserFactory(username="ola", first_name="Ola", last_name="Berg")
     page = open_page("/", user=writer)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Write").click()
     page.wait_for_url("**/write/")
@@ -174,6 +176,28 @@ def test_writing_a_postmortem_from_the_first_line_to_the_published_page(open_pag
     expect(page.locator("#actions")).to_contain_text("Check the full chain in the rotation script")
     expect(page.locator("#went-well")).to_contain_text("Support spotted the pattern")
     assert Postmortem.objects.get().version == 7  # created, then 2 events, 3 factors, 1 action item: each a save
+
+    # Review: Ola is asked to review and comments on the timeline; Mira resolves it, publishes, finds it listed.
+    _panel(page).get_by_role("link", name="Submit for review").click()
+    page.wait_for_url("**/review/submit/")
+    page.get_by_label("Other reviewers").fill("ola")  # not on a team of the postmortem's, so not suggested
+    page.get_by_role("button", name="Submit for review").click()
+    page.wait_for_url(f"**/postmortems/{key}/")
+    expect(page.get_by_role("status").filter(has_text="is in review")).to_be_visible()
+    reviewing = open_page(f"/postmortems/{key}/", user=reviewer)
+    panel = _panel(reviewing)
+    panel.get_by_label("About").select_option(label="Timeline")
+    panel.get_by_label("Comment", exact=True).fill("When was the rotation scheduled, and who knew?")
+    panel.get_by_role("button", name="Add comment").click()
+    expect(reviewing.locator(".comment").filter(has_text="rotation scheduled")).to_be_visible()
+    page.reload()
+    _panel(page).get_by_role("button", name="Resolve comment by ola").click()
+    expect(page.get_by_text("No open comments.")).to_be_visible()
+    _panel(page).get_by_role("button", name="Publish").click()
+    expect(page.get_by_role("status").filter(has_text="is published")).to_be_visible()
+    page.goto("/?status=published")
+    expect(page.get_by_role("link", name="Card payments declined after a certificate rotation")).to_be_visible()
+    assert Postmortem.objects.get().status == "published"
 
 
 def test_two_people_editing_the_same_section_see_each_others_changes(open_page, writer, catalog, browser):
