@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Q, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Substr
 
 from postmortems.metrics import record_search
@@ -78,7 +79,7 @@ def search_postmortems(
 
     hidden = hidden_postmortems(user)
     ids, counts, used = _run_with_fallbacks(results, parsed, filters, hidden, user)
-    results.hits = _hits(user, ids, used)
+    results.hits = _hits(ids, used, hidden)
     by_facet = _by_facet(counts, filters)
     labels = _labels(by_facet, results.hits)
     results.facets = _facets(by_facet, filters, labels)
@@ -192,56 +193,58 @@ def _basic_search(
     return [(pk, 0.0) for pk, _ in rows[offset : offset + results.page_size]], counts
 
 
-def _hits(user: AbstractBaseUser, ranked: list[tuple[int, float]], parsed: ParsedQuery | None) -> list[SearchHit]:
+_HIT_COLUMNS = (
+    "pk",
+    "key",
+    "title",
+    "kind",
+    "severity",
+    "status",
+    "started_at",
+    "source_url",
+    "search_document__summary",
+    "search_document__names",
+    "search_document__facets",
+    "body_start",
+)
+
+
+def _hits(ranked: list[tuple[int, float]], parsed: ParsedQuery | None, hidden: Fragment | None) -> list[SearchHit]:
     if not ranked:
         return []
     scores = dict(ranked)
-    # Through the visibility rule once more: the page never shows a row the person may not see.
-    rows = {
-        pm.pk: pm
-        for pm in Postmortem.objects.visible_to(user)
-        .filter(pk__in=scores)
-        .select_related("search_document")
-        .only(
-            "key",
-            "title",
-            "kind",
-            "severity",
-            "status",
-            "started_at",
-            "source_url",
-            "search_document__title",
-            "search_document__summary",
-            "search_document__names",
-            "search_document__facets",
-        )
-        # Snippets read no further than MAX_SCAN into the body; PostgreSQL then decompresses only that much.
-        .annotate(body_start=Substr("search_document__body", 1, MAX_SCAN))
-    }
+    rows = Postmortem.objects.filter(pk__in=scores)
+    if hidden is not None:
+        # Through the visibility rule once more, as the backend's statement did: the page never shows a row
+        # the person may not see. The rule comes compiled already (once per person), so this costs no ORM work.
+        rows = rows.exclude(pk__in=RawSQL(hidden.sql, hidden.params))
+    # Snippets read no further than MAX_SCAN into the body; PostgreSQL then decompresses only that much.
+    rows = rows.annotate(body_start=Substr("search_document__body", 1, MAX_SCAN)).order_by()
+    by_pk = {row[0]: row for row in rows.values_list(*_HIT_COLUMNS)}
     highlighter = Highlighter(parsed.highlight_terms if parsed else [])
     hits = []
     for pk, score in ranked:
-        pm = rows.get(pk)
-        if pm is None:
+        row = by_pk.get(pk)
+        if row is None:
             continue
-        doc = pm.search_document
+        _pk, key, title, kind, severity, status, started_at, source_url, summary, names, facets, body = row
         hits.append(
             SearchHit(
                 postmortem_id=pk,
-                key=pm.key,
-                title=pm.title,
-                title_html=highlighter.mark(pm.title),
-                kind=pm.kind,
-                kind_label=Kind(pm.kind).label if pm.kind in Kind.values else pm.kind,
-                severity=pm.severity,
-                status=pm.status,
-                status_label=Status(pm.status).label if pm.status in Status.values else pm.status,
-                started_at=pm.started_at,
-                source_url=pm.source_url,
+                key=key,
+                title=title,
+                title_html=highlighter.mark(title),
+                kind=kind,
+                kind_label=Kind(kind).label if kind in Kind.values else kind,
+                severity=severity,
+                status=status,
+                status_label=Status(status).label if status in Status.values else status,
+                started_at=started_at,
+                source_url=source_url,
                 score=round(score, 6),
-                snippet_html=highlighter.snippet(doc.summary, pm.body_start, doc.names),
-                services=[(k, k) for k in _values(doc.facets, "service")],
-                factors=[(k, k) for k in _values(doc.facets, "factor")],
+                snippet_html=highlighter.snippet(summary or "", body or "", names or ""),
+                services=[(k, k) for k in _values(facets or [], "service")],
+                factors=[(k, k) for k in _values(facets or [], "factor")],
             )
         )
     return hits
