@@ -84,3 +84,12 @@ def test_assumption_detail_hides_evidence_and_history_details_of_hidden_postmort
     seen_by_member = api.as_user(member).get(url).json()
     assert [e["postmortem"] for e in seen_by_member["evidence"]] == ["PM-2026-002"]
     assert seen_by_member["history"][0]["reason"] == "Card data drill showed it"
+
+
+def test_evidence_link_without_a_type_is_violated_evidence(api, member):
+    pm = PostmortemFactory(key="PM-2026-001", authors=[member])
+    assumption = AssumptionFactory()
+    body = {"assumption": assumption.pk, "postmortem": pm.key}
+    response = api.as_user(member).post("/api/v1/assumption-evidence/", body, format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["evidence_type"] == "violated"

@@ -105,8 +105,10 @@ class EvidenceViewSet(ListModelMixin, RetrieveModelMixin, CreateMixin, UpdateMix
 
     def perform_create(self, serializer) -> AssumptionEvidence:
         self._require_edit(serializer.validated_data["postmortem"])
+        # Left out, the evidence type is the model's default (violated), as the schema says.
+        data = {"evidence_type": AssumptionEvidence._meta.get_field("evidence_type").default}
         return assumption_services.link_assumption_to_postmortem(
-            linked_by=self.request.user, **serializer.validated_data
+            linked_by=self.request.user, **{**data, **serializer.validated_data}
         )
 
     def perform_update(self, instance: AssumptionEvidence, serializer) -> AssumptionEvidence:
