@@ -94,23 +94,8 @@ class PostmortemQuerySet(models.QuerySet):
         )
 
     def for_editor(self) -> PostmortemQuerySet:
-        """What the editor shows and its permission check reads: one query per kind of child row."""
-        model = apps.get_model
-        factors = model("postmortems", "ContributingFactor").objects.select_related(
-            "factor__family", "assumption", "timeline_event"
-        )
-        return self.prefetch_related(
-            _service_links(),
-            "timeline",
-            Prefetch("contributing_factors", queryset=factors),
-            "contributing_factors__services",
-            Prefetch(
-                "action_items", queryset=model("postmortems", "ActionItem").objects.select_related("owner", "team")
-            ),
-            "authors",
-            "reviewers",
-            "allowed_teams",
-        )
+        """The detail page's rows, and the reviewers its permission check reads."""
+        return self.for_detail().prefetch_related("reviewers")
 
 
 class RelatedToPostmortemQuerySet(models.QuerySet):

@@ -3,39 +3,15 @@
 Transactional (each thread commits for real); runs on whichever database the suite uses.
 """
 
-import threading
-
 import pytest
-from django.db import connections
 
 from postmortems import services
 from postmortems.models import Postmortem, Revision
 from tests.authoring.conftest import STARTED
+from tests.concurrency import race
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-def _race(*calls) -> list[BaseException]:
-    barrier = threading.Barrier(len(calls))
-    errors: list[BaseException] = []
-
-    def run(call):
-        try:
-            barrier.wait(timeout=10)
-            call()
-        except BaseException as exc:  # noqa: BLE001 - reported to the test
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return errors
 
 
 def test_simultaneous_row_saves_each_take_the_next_version(member, draft):
@@ -49,7 +25,7 @@ def test_simultaneous_row_saves_each_take_the_next_version(member, draft):
 
         return write
 
-    assert _race(*(writer(person, n) for n, person in enumerate(people))) == []
+    assert race(*(writer(person, n) for n, person in enumerate(people))) == []
     draft.refresh_from_db()
     assert draft.version == 10
     versions = list(Revision.objects.filter(postmortem=draft).order_by("version").values_list("version", flat=True))

@@ -4,40 +4,16 @@ Each thread has its own database connection, so these tests commit for real (tra
 run on whichever database the suite uses, SQLite (a file) or PostgreSQL.
 """
 
-import threading
-
 import pytest
-from django.db import IntegrityError, connections
+from django.db import IntegrityError
 
 from postmortems import models as m
 from postmortems.reading.delivery import run_team_digest
+from tests.concurrency import race
 from tests.factories import MembershipFactory, UserFactory
 from tests.reading.conftest import WEEK, published
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-def _race(*calls) -> list[BaseException]:
-    """Start every call at the same moment, each on its own thread and connection; return what they raised."""
-    barrier = threading.Barrier(len(calls))
-    errors: list[BaseException] = []
-
-    def run(call):
-        try:
-            barrier.wait(timeout=10)
-            call()
-        except BaseException as exc:  # noqa: BLE001 - reported to the test
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return errors
 
 
 @pytest.fixture
@@ -52,7 +28,7 @@ def test_overlapping_runs_send_each_subscriber_exactly_one_email(team, readers, 
         MembershipFactory(team=team, user=UserFactory(username=name))
     published(3, key="PM-2026-001")
 
-    errors = _race(*[lambda: run_team_digest(team=team, week_start=WEEK)] * 3)
+    errors = race(*[lambda: run_team_digest(team=team, week_start=WEEK)] * 3)
 
     assert errors == []
     recipients = [message.to[0] for message in slow_mail]
@@ -67,7 +43,7 @@ def test_two_teams_racing_send_a_shared_member_one_email(team, other_team, reade
     MembershipFactory(team=other_team, user=readers[0])
     published(3, key="PM-2026-001")
 
-    errors = _race(
+    errors = race(
         lambda: run_team_digest(team=team, week_start=WEEK),
         lambda: run_team_digest(team=other_team, week_start=WEEK),
     )
@@ -80,7 +56,7 @@ def test_two_teams_racing_send_a_shared_member_one_email(team, other_team, reade
 def test_racing_inserts_for_one_person_and_week_let_exactly_one_win(team, other_team, readers):
     digests = [m.Digest.objects.create(team=t, week_start=WEEK) for t in (team, other_team)]
 
-    errors = _race(
+    errors = race(
         *[lambda d=d: m.DigestDelivery.objects.create(digest=d, user=readers[0], week_start=WEEK) for d in digests]
     )
 
