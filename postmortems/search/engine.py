@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Q, Value
+from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Substr
 
@@ -288,23 +288,32 @@ def _facets(
     return facets
 
 
+# Facets whose values are slugs of rows with a display name.
+_NAMED = (("service", Service), ("factor", Factor), ("family", FactorFamily), ("team", Team))
+
+
 def _labels(by_facet: dict[str, dict[str, int]], hits: list[SearchHit]) -> dict[tuple[str, str], str]:
-    """Display names for facet values and the hits' services and factors, in one query."""
-    services = set(by_facet["service"]) | {slug for hit in hits for slug, _ in hit.services}
-    factors = set(by_facet["factor"]) | {slug for hit in hits for slug, _ in hit.factors}
+    """Display names for facet values and the hits' services and factors, in one plain SQL statement (the
+    ORM took longer to build this union than the database took to run it)."""
+    wanted = {
+        "service": set(by_facet["service"]) | {slug for hit in hits for slug, _ in hit.services},
+        "factor": set(by_facet["factor"]) | {slug for hit in hits for slug, _ in hit.factors},
+        "family": set(by_facet["family"]),
+        "team": set(by_facet["team"]),
+    }
     labels: dict[tuple[str, str], str] = {}
-    names = [
-        Service.objects.filter(slug__in=services),
-        Factor.objects.filter(slug__in=factors),
-        FactorFamily.objects.filter(slug__in=list(by_facet["family"])),
-        Team.objects.filter(slug__in=list(by_facet["team"])),
-    ]
-    # A compound statement allows no ORDER BY in its parts, hence order_by() to drop the models' orderings.
-    kinds = ("service", "factor", "family", "team")
-    names = [rows.order_by().values_list(Value(kind), "slug", "name") for kind, rows in zip(kinds, names, strict=True)]
-    if services or factors or by_facet["family"] or by_facet["team"]:
-        for kind, slug, name in names[0].union(*names[1:], all=True):
-            labels[(kind, slug)] = name
+    parts, params = [], []
+    for kind, model in _NAMED:
+        slugs = sorted(wanted[kind])
+        if slugs:
+            table = connection.ops.quote_name(model._meta.db_table)
+            parts.append(f"SELECT '{kind}', slug, name FROM {table} WHERE slug IN ({', '.join(['%s'] * len(slugs))})")
+            params += slugs
+    if parts:
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts), params)
+            for kind, slug, name in cursor.fetchall():
+                labels[(kind, slug)] = name
     for value in by_facet["kind"]:
         labels[("kind", value)] = Kind(value).label if value in Kind.values else value
     for value in by_facet["status"]:
