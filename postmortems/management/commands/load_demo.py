@@ -30,4 +30,4 @@ class Command(BaseCommand):
                 )
         else:
             self.stdout.write("Demo data already loaded; nothing to create.")
-        self.stdout.write(f"Log in at http://127.0.0.1:8000/ as demo / {password}")
+        self.stdout.write(f"Log in at {settings.SITE_URL}/ as demo / {password}")
