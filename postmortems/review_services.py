@@ -1,8 +1,8 @@
 """The review workflow: draft -> in review -> published, and back to draft when changes are requested.
 
-Each step is one keyword-only function and one transaction. A status change bumps the postmortem's version
-and records a revision, as every save does, so the history shows when it was submitted, sent back and
-published. Publishing goes through services.publish_postmortem. Who may call each step is decided by the
+Each step is one keyword-only function and one transaction. A status change goes through
+services.change_status, which moves the version on and records a revision as every save does, so the
+history shows when it was submitted, sent back and published. Who may call each step is decided by the
 interfaces with postmortems.permissions (see docs/review.md); these functions check only the state.
 """
 
@@ -14,12 +14,9 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
 
 from postmortems import services
-from postmortems.models import Postmortem, ReviewComment, ReviewRequest, Revision, Status
-from postmortems.search.index import reindex_on_commit
+from postmortems.models import Postmortem, ReviewComment, ReviewRequest, Status
 
 logger = logging.getLogger(__name__)
 
@@ -51,21 +48,6 @@ def _locked(postmortem: Postmortem, *allowed: str) -> Postmortem:
     if current.status not in allowed:
         raise ReviewStateError(f"{current.key} is {current.get_status_display().lower()} now; reload and look again.")
     return current
-
-
-def _change_status(postmortem: Postmortem, status: str, changed_by: AbstractBaseUser | None) -> None:
-    """Move to `status`, bump the version and record the revision, like any other save."""
-    Postmortem.objects.filter(pk=postmortem.pk).update(
-        status=status, version=F("version") + 1, updated_at=timezone.now()
-    )
-    postmortem.refresh_from_db()
-    Revision.objects.create(
-        postmortem=postmortem,
-        version=postmortem.version,
-        author=changed_by,
-        snapshot=services.snapshot(postmortem),
-    )
-    reindex_on_commit([postmortem.pk])  # status is a search facet
 
 
 def _clean_reviewers(postmortem: Postmortem, reviewers: Iterable[AbstractBaseUser]) -> list[AbstractBaseUser]:
@@ -123,7 +105,7 @@ def submit_for_review(
         current = _locked(postmortem, Status.DRAFT)
         chosen = _clean_reviewers(current, reviewers)
         current.reviewers.set(chosen)
-        _change_status(current, Status.IN_REVIEW, submitted_by)
+        services.change_status(postmortem=current, status=Status.IN_REVIEW, changed_by=submitted_by)
         _ask(current, chosen, submitted_by, note)
     logger.info("submitted %s for review", current.key, extra={"user_id": submitted_by.pk, "row_id": current.pk})
     postmortem.refresh_from_db()
@@ -158,7 +140,7 @@ def request_changes(*, postmortem: Postmortem, requested_by: AbstractBaseUser, n
         current = _locked(postmortem, Status.IN_REVIEW)
         if note:
             services.add_review_comment(postmortem=current, author=requested_by, body=note)
-        _change_status(current, Status.DRAFT, requested_by)
+        services.change_status(postmortem=current, status=Status.DRAFT, changed_by=requested_by)
     logger.info("changes requested on %s", current.key, extra={"user_id": requested_by.pk, "row_id": current.pk})
     postmortem.refresh_from_db()
     return postmortem

@@ -301,18 +301,30 @@ def update_postmortem(
     return postmortem
 
 
+def change_status(*, postmortem: Postmortem, status: str, changed_by: AbstractBaseUser | None, **columns: Any) -> bool:
+    """Move a postmortem to `status` like any other save: the version moves on and a revision is recorded.
+
+    Returns False, writing nothing, when it already has that status. The caller holds the transaction.
+    """
+    moved = (
+        Postmortem.objects.filter(pk=postmortem.pk)
+        .exclude(status=status)
+        .update(status=status, version=F("version") + 1, updated_at=timezone.now(), **columns)
+    )
+    if moved:
+        postmortem.refresh_from_db()
+        _record_revision(postmortem, changed_by)
+        reindex_on_commit([postmortem.pk])  # status is a search facet
+    return bool(moved)
+
+
 def publish_postmortem(*, postmortem: Postmortem, published_by: AbstractBaseUser | None) -> Postmortem:
     """Publish a postmortem; publishing again is a no-op."""
     with transaction.atomic():
-        updated = Postmortem.objects.filter(pk=postmortem.pk).exclude(status=Status.PUBLISHED)
-        if updated.update(
-            status=Status.PUBLISHED,
-            published_at=timezone.now(),
-            version=F("version") + 1,
-        ):
-            postmortem.refresh_from_db()
-            _record_revision(postmortem, published_by)
-            reindex_on_commit([postmortem.pk])
+        published = change_status(
+            postmortem=postmortem, status=Status.PUBLISHED, changed_by=published_by, published_at=timezone.now()
+        )
+        if published:
             _refresh_patterns_on_commit()
     return postmortem
 

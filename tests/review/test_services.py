@@ -191,7 +191,7 @@ def test_publish_reviewed_refuses_a_draft(draft, member):
 
 
 def test_status_changes_reindex_the_search_document(draft, member, reviewer, queued, mocker):
-    reindex = mocker.patch("postmortems.review_services.reindex_on_commit")
+    reindex = mocker.patch("postmortems.services.reindex_on_commit")
 
     _submit(draft, member, reviewer)
 
