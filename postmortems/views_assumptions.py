@@ -28,6 +28,7 @@ from postmortems.assumption_pages import (
     status_counts,
     status_rank,
 )
+from postmortems.form_errors import add_service_errors
 from postmortems.forms_catalog import (
     AssumptionFilterForm,
     AssumptionForm,
@@ -56,15 +57,6 @@ CANDIDATES_SHOWN = 20
 def _require_editor(request: HttpRequest) -> None:
     if not can_manage_catalog(request.user):
         raise PermissionDenied("Only editors change the assumption registry.")
-
-
-def _add_errors(form, error: ValidationError, default_field: str | None = None) -> None:
-    """A service's ValidationError as form errors, on the field it names when the form has that field."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else default_field, errors)
-    else:
-        form.add_error(default_field, error)
 
 
 # ---- The registry -----------------------------------------------------------------------------------------
@@ -118,7 +110,7 @@ def assumption_create(request: HttpRequest) -> HttpResponse:
         try:
             assumption = assumption_services.create_assumption(created_by=request.user, **fields)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Assumption recorded.")
             return redirect("postmortems:assumption", pk=assumption.pk)
@@ -137,7 +129,7 @@ def assumption_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 assumption=assumption, changed_by=request.user, **form.assumption_fields()
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Assumption saved.")
             return redirect("postmortems:assumption", pk=assumption.pk)
@@ -172,7 +164,7 @@ def assumption_status(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             _apply_status(request, assumption, form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error, default_field="to_status")
+            add_service_errors(form, error, default_field="to_status")
         else:
             return redirect(reverse("postmortems:assumption", kwargs={"pk": assumption.pk}) + "#history")
     status = 400 if request.method == "POST" else 200
@@ -293,7 +285,7 @@ def postmortem_assumption_link(request: HttpRequest, key: str) -> HttpResponse:
                 linked_by=request.user,
             )
         except ValidationError as error:
-            _add_errors(form, error, default_field="assumption")
+            add_service_errors(form, error, default_field="assumption")
         else:
             _linked_message(request, before, assumption, postmortem)
             return _back(postmortem)
@@ -311,7 +303,7 @@ def postmortem_assumption_create(request: HttpRequest, key: str) -> HttpResponse
                 postmortem=postmortem, created_by=request.user, **data
             )
         except ValidationError as error:
-            _add_errors(form, error, default_field="statement")
+            add_service_errors(form, error, default_field="statement")
         else:
             messages.success(
                 request,

@@ -22,6 +22,7 @@ from postmortems.catalog_pages import (
     service_page,
     services_for_list,
 )
+from postmortems.form_errors import add_service_errors
 from postmortems.forms_catalog import (
     DependencyEditForm,
     DependencyForm,
@@ -42,15 +43,6 @@ def _require_editor(request: HttpRequest) -> None:
 
 def _teams() -> list[Team]:
     return list(Team.objects.order_by("name").only("pk", "name", "slug"))
-
-
-def _add_service_errors(form, error: ValidationError, default_field: str | None = None) -> None:
-    """A service's ValidationError as form errors: on its field when the form has it, else on `default_field`."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else default_field, errors)
-    else:
-        form.add_error(default_field, error)
 
 
 def service_list(request: HttpRequest) -> HttpResponse:
@@ -80,7 +72,7 @@ def service_create(request: HttpRequest) -> HttpResponse:
         try:
             service = catalog_services.create_service(created_by=request.user, **form.service_fields())
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Service {service.name} added. Add what it depends on below.")
             return redirect("postmortems:service", slug=service.slug)
@@ -97,7 +89,7 @@ def service_edit(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             catalog_services.update_service(service=service, changed_by=request.user, **form.service_fields())
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Service {service.name} saved.")
             return redirect("postmortems:service", slug=service.slug)
@@ -118,7 +110,7 @@ def dependency_create(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             catalog_services.create_dependency(created_by=request.user, source=source, target=target, **fields)
         except ValidationError as error:
-            _add_service_errors(form, error, default_field="other")
+            add_service_errors(form, error, default_field="other")
         else:
             messages.success(request, f"{source.name} now depends on {target.name}.")
             return redirect("postmortems:service", slug=service.slug)
@@ -145,7 +137,7 @@ def dependency_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         try:
             catalog_services.update_dependency(dependency=dependency, changed_by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_service_errors(form, error, default_field="kind")
+            add_service_errors(form, error, default_field="kind")
         else:
             messages.success(request, f"Dependency of {dependency.source.name} on {dependency.target.name} saved.")
             return redirect("postmortems:service", slug=service.slug)

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from postmortems import services
 from postmortems.editor_page import ROW_KINDS, RowKind, SectionState, render_editor, render_section
+from postmortems.form_errors import add_service_errors
 from postmortems.forms_authoring import FORM_KEYS, EditorChoices, PostmortemForm, canonical_snapshot, zone_of
 from postmortems.forms_editor_rows import TimelinePasteForm
 from postmortems.models import Postmortem, Revision
@@ -110,15 +111,6 @@ def _delete(kind: RowKind, row: Any, user: Any, loaded: str | None) -> None:
         services.delete_action_item(item=row, deleted_by=user, loaded=loaded)
 
 
-def _add_errors(form: Any, error: ValidationError) -> None:
-    """A service's ValidationError onto the form: on the field it names when the form has one."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def _rekeyed(data: QueryDict, old: str, new: str) -> QueryDict:
     """Posted form data under another form prefix (a row's edit moved into the form that adds a new row)."""
     moved = QueryDict(mutable=True)
@@ -150,7 +142,7 @@ def row_add(request: HttpRequest, key: str, kind: str) -> HttpResponse:
         try:
             row = _write(row_kind, postmortem, request.user, form)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         except services.RowGone:
             raise Http404("The postmortem was deleted.") from None
         else:
@@ -193,7 +185,7 @@ def row_update(request: HttpRequest, key: str, kind: str, row_id: int) -> HttpRe
         try:
             _write(row_kind, postmortem, request.user, form, row=row)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         except services.RowGone:
             return _gone(request, key, row_kind, postmortem, choices, row_id)
         except services.RowChanged as changed:
