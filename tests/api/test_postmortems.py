@@ -356,3 +356,17 @@ def test_postmortem_reviewer_sends_it_back_to_draft_with_a_comment(api, member, 
     response = api.as_user(viewer).post(_detail(pm.key) + "request-changes/", body, format="json")
     assert response.status_code == 200 and response.json()["status"] == "draft"
     assert pm.review_comments.get().body == "Why did it make sense?"
+
+
+def test_postmortem_patch_checks_each_service_link_in_full(api, member):
+    pm = PostmortemFactory(key="PM-2026-001", authors=[member])
+    ServiceFactory(slug="checkout")
+    client = api.as_user(member)
+    missing = client.patch(_detail(pm.key), {"version": 1, "services": [{"role": "origin"}]}, format="json")
+    assert missing.status_code == 400
+    assert missing.json() == {"services": {"0": {"service": ["This field is required."]}}}
+    given = client.patch(_detail(pm.key), {"version": 1, "services": [{"service": "checkout"}]}, format="json")
+    assert given.status_code == 200, given.json()
+    assert given.json()["services"] == [
+        {"service": "checkout", "name": given.json()["services"][0]["name"], "role": "involved"}
+    ]

@@ -53,6 +53,13 @@ class ServiceLinkSerializer(StrictModelSerializer):
         model = PostmortemService
         fields = ["service", "name", "role"]
 
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        # A PATCH makes every field optional, down to the items of a list (DRF passes `partial` on), and drops
+        # defaults; a link given in full still needs its service, and its role defaults as in a create.
+        if "service" not in attrs:
+            raise serializers.ValidationError({"service": ["This field is required."]})
+        return {"role": ServiceRole.INVOLVED, **attrs}
+
 
 class PostmortemSummarySerializer(StrictModelSerializer):
     """A postmortem as lists show it: no long text but the summary."""
