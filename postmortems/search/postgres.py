@@ -22,6 +22,9 @@ candidates, the best-ranked matches; results can be paged up to the CANDIDATES-t
 from __future__ import annotations
 
 import json
+import logging
+
+from django.db import DatabaseError, transaction
 
 from postmortems.search.query import ParsedQuery
 from postmortems.search.sql import BackendPage, Fragment
@@ -35,6 +38,8 @@ CANDIDATES = 1000
 COUNT_LIMIT = 1_000
 
 DOC = "postmortems_searchdocument"
+
+logger = logging.getLogger(__name__)
 
 
 def _ties(alias: str) -> str:
@@ -79,6 +84,27 @@ def _filters(filter_keys: list[list[str]], hidden: Fragment | None, params: _Par
     return " AND ".join(conditions)
 
 
+def _exclusions(parsed: ParsedQuery | None, params: _Params) -> tuple[str, str]:
+    """The excluded words and phrases as (a CTE, a condition on d).
+
+    Excluded words are looked up once in the GIN index, which answers them exactly without reading any
+    document, and the postmortems holding one are set aside in a hashed list. Excluded phrases need the
+    words' positions, which only the long vector has, so they are checked on the rows that are read.
+    """
+    terms = [term for clause in (parsed.negative if parsed else []) for term in clause.options]
+    words = [term for term in terms if not term.is_phrase]
+    phrases = [term for term in terms if term.is_phrase]
+    cte, conditions = "", []
+    if words:
+        any_word = " || ".join(f"plainto_tsquery('{CONFIG}', {params.add(t.text)})" for t in words)
+        cte = f"excluded_ids(id) AS MATERIALIZED (SELECT postmortem_id FROM {DOC} WHERE match_vector @@ ({any_word})),"
+        conditions.append("d.postmortem_id NOT IN (SELECT id FROM excluded_ids)")
+    if phrases:
+        any_phrase = " || ".join(f"phraseto_tsquery('{CONFIG}', {params.add(t.text)})" for t in phrases)
+        conditions.append(f"NOT (d.match_vector @@ ({any_phrase}))")
+    return cte, " AND ".join(conditions) or "TRUE"
+
+
 def _hidden_cte(hidden: Fragment | None, connection) -> str:
     """The postmortems this person may not see, found once per statement (planned once, hashed once).
 
@@ -88,6 +114,32 @@ def _hidden_cte(hidden: Fragment | None, connection) -> str:
     if hidden is None:
         return ""
     return f"hidden_ids(id) AS MATERIALIZED ({connection.ops.compose_sql(hidden.sql, hidden.params)}),"
+
+
+def has_rum_index(cursor) -> bool:
+    """Whether the RUM index on the short document exists, as `prepare` last found it on this database."""
+    return _RUM.get(cursor.db.settings_dict["NAME"], False)
+
+
+RUM_INDEX = "search_doc_rank_rum"
+_RUM: dict[str, bool] = {}
+
+
+def ensure_rum_index(cursor) -> bool:
+    """Create the rum extension and the RUM index if the server offers the extension and we may; True if
+    the index is there afterwards. Migration 0014 does the same when it runs."""
+    cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'rum')")
+    if cursor.fetchone()[0]:
+        try:
+            with transaction.atomic(using=cursor.db.alias):
+                cursor.execute("CREATE EXTENSION IF NOT EXISTS rum")
+                cursor.execute(
+                    f"CREATE INDEX IF NOT EXISTS {RUM_INDEX} ON {DOC} USING rum (rank_vector rum_tsvector_ops)"
+                )
+        except DatabaseError:
+            logger.warning("could not create the rum extension or its index", exc_info=True)
+    cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [RUM_INDEX])
+    return bool(cursor.fetchone()[0])
 
 
 def search(
@@ -101,49 +153,59 @@ def search(
 ) -> BackendPage:
     """One page of (id, score), the total and the facet counts, in one statement."""
     params = _Params()
-    where = _filters(filter_keys, hidden, params)
+    excluded_cte, excluded = _exclusions(parsed, params)
+    where = _filters(filter_keys, hidden, params) + f" AND {excluded}"
     depth = min(CANDIDATES, offset + limit)
     if parsed is not None and parsed.positive:
-        ctes = _ranked_sql(parsed, where, params, depth)
+        ctes = _ranked_sql(parsed, where, params, depth, rum=has_rum_index(cursor))
     else:
-        ctes = _browse_sql(parsed, where, params, depth)
-    sql = f"WITH {_hidden_cte(hidden, cursor.db)} {ctes} {_tail(params, limit=limit, offset=offset)}"
+        ctes = _browse_sql(where, params)
+    sql = f"WITH {_hidden_cte(hidden, cursor.db)} {excluded_cte} {ctes} {_tail(params, limit=limit, offset=offset)}"
     cursor.execute(sql, params)
     return _page(cursor.fetchall())
 
 
-def _ranked_sql(parsed: ParsedQuery, where: str, params: _Params, depth: int) -> str:
-    query = _tsquery(parsed.clauses, params)
+def _ranked_sql(parsed: ParsedQuery, where: str, params: _Params, depth: int, *, rum: bool) -> str:
+    query = _tsquery(parsed.positive, params)
     # Candidates come in tiers, each ranked on the short document, each read only if the ones before it
     # leave room: every query word in the title, summary or names; some of them there; only in the body.
-    everywhere = _tsquery(parsed.positive, params)
     anywhere = _tsquery(parsed.positive, params, combine=" || ")
     weights, body_weight, body_weights = params.add(RANK_WEIGHTS), params.add(BODY_WEIGHT), params.add(BODY_WEIGHTS)
     depth_param = params.add(depth)
     ranked = f"ts_rank({weights}::float4[], d.rank_vector, {query})"
-    # The short document is a prefix of the long one (same parts, same positions), so without exclusions
-    # a match of every word and phrase there is a match of the whole query: no need to decompress the
-    # long vector to check a phrase.
-    in_head = f"d.rank_vector @@ {everywhere}"
-    if parsed.negative:
-        in_head += f" AND d.match_vector @@ {query}"
+    # More head matches than can be counted means the total is known to be "more than COUNT_LIMIT"
+    # without counting the matches in the body (COUNT_LIMIT is never below CANDIDATES).
+    picked = COUNT_LIMIT + 1
+    # The RUM index returns the head matches best first by its own rank, computed from the positions it
+    # stores, so a common word's thousands of matches are not all read and ranked: the first `picked` are
+    # ranked by the formula. Without it every head match is ranked. (The short document is a prefix of the
+    # long one, same parts and positions, so a match of every word and phrase there is a match of the query.)
+    order = f"d.rank_vector <=> {query}" if rum else f"head DESC, {_ties('d')}"
     return f"""
+    head_pick AS MATERIALIZED (
+        SELECT d.postmortem_id, d.is_published, d.started_at, d.facets, {ranked} AS head
+        FROM {DOC} d
+        WHERE d.rank_vector @@ {query} AND {where}
+        ORDER BY {order}
+        LIMIT {picked}
+    ),
     every_match AS MATERIALIZED (
         SELECT 1 FROM {DOC} d WHERE d.match_vector @@ {query} AND {where} LIMIT {COUNT_LIMIT + 1}
     ),
-    complete AS (SELECT (SELECT count(*) FROM every_match) <= {CANDIDATES} AS yes),
+    matched AS (
+        SELECT CASE WHEN (SELECT count(*) FROM head_pick) > {COUNT_LIMIT} THEN {picked}
+                    ELSE (SELECT count(*) FROM every_match) END AS n
+    ),
+    complete AS (SELECT (SELECT n FROM matched) <= {CANDIDATES} AS yes),
     head_all AS MATERIALIZED (
-        SELECT d.postmortem_id, d.is_published, d.started_at, d.facets, 1 AS tier, {ranked} AS head
-        FROM {DOC} d
-        WHERE {in_head} AND {where}
-        ORDER BY head DESC, {_ties("d")}
-        LIMIT {CANDIDATES}
+        SELECT postmortem_id, is_published, started_at, facets, 1 AS tier, head
+        FROM head_pick d ORDER BY head DESC, {_ties("d")} LIMIT {CANDIDATES}
     ),
     head_some AS MATERIALIZED (
         SELECT d.postmortem_id, d.is_published, d.started_at, d.facets, 2 AS tier, {ranked} AS head
         FROM {DOC} d
         WHERE ((SELECT yes FROM complete) OR (SELECT count(*) FROM head_all) < {depth_param})
-          AND d.match_vector @@ {query} AND d.rank_vector @@ {anywhere} AND NOT (d.rank_vector @@ {everywhere})
+          AND d.match_vector @@ {query} AND d.rank_vector @@ {anywhere} AND NOT (d.rank_vector @@ {query})
           AND {where}
         ORDER BY head DESC, {_ties("d")}
         LIMIT {CANDIDATES}
@@ -173,20 +235,18 @@ def _ranked_sql(parsed: ParsedQuery, where: str, params: _Params, depth: int) ->
     )"""
 
 
-def _browse_sql(parsed: ParsedQuery | None, where: str, params: _Params, depth: int) -> str:
-    """No words to rank by: newest published first; an exclusion-only query still excludes."""
-    matched = "TRUE"
-    if parsed is not None and not parsed.is_empty:
-        matched = f"d.match_vector @@ {_tsquery(parsed.clauses, params)}"
+def _browse_sql(where: str, params: _Params) -> str:
+    """No words to rank by: newest published first; an exclusion-only query still excludes (in `where`)."""
     return f"""
     every_match AS MATERIALIZED (
-        SELECT 1 FROM {DOC} d WHERE {matched} AND {where} LIMIT {COUNT_LIMIT + 1}
+        SELECT 1 FROM {DOC} d WHERE {where} LIMIT {COUNT_LIMIT + 1}
     ),
-    complete AS (SELECT (SELECT count(*) FROM every_match) <= {CANDIDATES} AS yes),
+    matched AS (SELECT count(*) AS n FROM every_match),
+    complete AS (SELECT (SELECT n FROM matched) <= {CANDIDATES} AS yes),
     candidates AS MATERIALIZED (
         SELECT d.postmortem_id, d.is_published, d.started_at, d.facets,
                row_number() OVER (ORDER BY {_ties("d")}) AS position
-        FROM (SELECT d.* FROM {DOC} d WHERE {matched} AND {where} ORDER BY {_ties("d")} LIMIT {CANDIDATES}) AS d
+        FROM (SELECT d.* FROM {DOC} d WHERE {where} ORDER BY {_ties("d")} LIMIT {CANDIDATES}) AS d
     ),
     fine AS (SELECT postmortem_id, position, TRUE AS reranked, 0.0::float8 AS score FROM candidates)"""
 
@@ -200,7 +260,7 @@ def _tail(params: _Params, *, limit: int, offset: int) -> str:
         LIMIT {params.add(limit)} OFFSET {params.add(offset)}
     ) AS p
     UNION ALL
-    SELECT CASE WHEN (SELECT yes FROM complete) THEN 'all' ELSE 'total' END, NULL, (SELECT count(*) FROM every_match)
+    SELECT CASE WHEN (SELECT yes FROM complete) THEN 'all' ELSE 'total' END, NULL, (SELECT n FROM matched)
     UNION ALL
     SELECT 'facet', f.key, count(*) FROM candidates c CROSS JOIN LATERAL jsonb_array_elements_text(c.facets) AS f(key)
     WHERE c.position <= {CANDIDATES} GROUP BY f.key"""
@@ -247,10 +307,11 @@ def text_matches(
 
 
 def prepare(cursor) -> None:
-    """Settings for this search's transaction only.
+    """Settings for this search's transaction only, and whether the RUM index is there, in one round trip.
 
     The planner knows how many rows a common word matches but not that checking each one means
     decompressing its vector; a sequential scan then looks cheaper than the exact GIN bitmap and is
     ten times slower. Inside search, it is only allowed when nothing else is possible.
     """
-    cursor.execute("SET LOCAL enable_seqscan = off")
+    cursor.execute("SELECT set_config('enable_seqscan', 'off', true), to_regclass(%s) IS NOT NULL", [RUM_INDEX])
+    _RUM[cursor.db.settings_dict["NAME"]] = bool(cursor.fetchone()[1])

@@ -95,6 +95,16 @@ def test_search_leaves_out_excluded_words(indexed, reader):
     assert _keys(_search(reader, "-cdn")) == ["PM-2026-001"]
 
 
+def test_search_leaves_out_excluded_phrases_and_words_found_only_in_the_body(indexed, reader):
+    indexed(key="PM-2026-001", title="Cache stampede", narrative="The connection pool was full.")
+    indexed(key="PM-2026-002", title="Cache warmup", narrative="The pool of connections was full; the cdn too.")
+    indexed(key="PM-2026-003", title="Cache eviction", narrative="Nothing about pools.")
+    assert _keys(_search(reader, 'cache -"connection pool"')) == ["PM-2026-003", "PM-2026-002"]
+    assert _keys(_search(reader, "cache -cdn -stampede")) == ["PM-2026-003"]
+    # Reading order: a phrase's words in another order do not make the phrase.
+    assert _keys(_search(reader, '-"connection pool"')) == ["PM-2026-003", "PM-2026-002"]
+
+
 def test_search_applies_the_synonym_dictionary(indexed, reader):
     indexed(key="PM-2026-001", title="Database primary failed over")
     indexed(key="PM-2026-002", title="Pods were OOMKilled", summary="The pods ran out of memory.")
@@ -379,3 +389,63 @@ def test_search_counts_matches_found_only_in_the_body(indexed, reader):
     results = search_postmortems(user=reader, query="latency", page_size=2)
     assert (results.total, results.total_exact) == (7, True)
     assert _keys(results) == ["PM-2026-003", "PM-2026-002"]
+
+
+def _answers(user, queries):
+    answers = []
+    for query, filters in queries:
+        results = search_postmortems(user=user, query=query, filters=SearchFilters(**filters), page_size=3)
+        facets = {(f.name, v.value): v.count for f in results.facets for v in f.values}
+        answers.append((query, _keys(results), results.total, results.total_exact, results.listed, facets))
+    return answers
+
+
+@pytest.mark.postgres
+def test_search_has_the_rum_index_where_the_server_offers_it(db):
+    from django.db import connection
+
+    from postmortems.search import postgres
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'rum')")
+        if not cursor.fetchone()[0]:
+            pytest.skip("this PostgreSQL server has no rum extension (Debian: postgresql-<version>-rum)")
+        postgres.prepare(cursor)
+        assert postgres.has_rum_index(cursor)
+
+
+@pytest.mark.postgres
+def test_search_answers_the_same_with_and_without_the_rum_index(indexed, reader, monkeypatch):
+    """Below the bounds the RUM index only changes how the head matches are found, never the answer; above
+    them (bounds lowered here) both ways give the best head matches, ranked by the same formula."""
+    from django.db import connection
+
+    from postmortems.search import postgres
+
+    monkeypatch.setattr(postgres, "CANDIDATES", 4)
+    monkeypatch.setattr(postgres, "COUNT_LIMIT", 6)
+    for n in range(5):
+        indexed(key=f"PM-2026-00{n + 1}", title=f"Latency spike {n}", summary="Latency latency" if n == 2 else "x")
+    indexed(key="PM-2026-006", title="Disk full", narrative="Latency rose; the connection pool was exhausted.")
+    indexed(key="PM-2026-007", title="Connection pool exhausted", services=["checkout"], severity=1)
+    indexed(key="PM-2026-008", title="Pool of connections", summary="latency", services=["checkout"])
+    queries = [
+        ("latency", {}),
+        ("latency spike", {}),
+        ('"connection pool"', {}),
+        ("latency -disk", {}),
+        ('pool -"connection pool"', {}),
+        ("latency OR pool", {"service": ("checkout",)}),
+        ("latency", {"severity": (1, 2, 3, 4)}),
+    ]
+    with connection.cursor() as cursor:
+        postgres.prepare(cursor)
+        if not postgres.has_rum_index(cursor):
+            pytest.skip("no RUM index: this PostgreSQL server has no rum extension")
+    with_rum = _answers(reader, queries)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP INDEX {postgres.RUM_INDEX}")  # undone with the test's transaction
+    without_rum = _answers(reader, queries)
+    assert with_rum == without_rum
+    assert with_rum[0][1:5] == (["PM-2026-003", "PM-2026-005", "PM-2026-004"], 6, False, 4)
+    assert with_rum[3][1] and "PM-2026-006" not in with_rum[3][1]

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
 from postmortems.models import Postmortem, SearchDocument
+from postmortems.search import postgres as postgres_backend
 from postmortems.search import rebuild_index
 from postmortems.search import sqlite as sqlite_backend
 from postmortems.search.index import BATCH_SIZE
@@ -24,7 +25,8 @@ def _check_postgresql() -> None:
 class Command(BaseCommand):
     help = (
         "Rebuild the search index from the postmortems: every search document is rewritten (PostgreSQL "
-        "recomputes its vectors), and on SQLite the FTS5 table is rebuilt and its triggers checked. "
+        "recomputes its vectors and the RUM index is added if it can be), and on SQLite the FTS5 table is rebuilt "
+        "and its triggers checked. "
         "Idempotent; search keeps working while it runs."
     )
 
@@ -56,7 +58,16 @@ class Command(BaseCommand):
                 if restored:
                     self.stderr.write(self.style.WARNING(f"Restored missing triggers: {', '.join(restored)}"))
                 sqlite_backend.rebuild_fts(cursor)
-        elif connection.vendor != "postgresql":
+        elif connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                if not postgres_backend.ensure_rum_index(cursor):
+                    self.stderr.write(
+                        self.style.WARNING(
+                            "No RUM index (the rum extension is not installed, or this user may not create it): "
+                            "searches for very common words are slower; see docs/search.md"
+                        )
+                    )
+        else:
             self.stderr.write(self.style.WARNING(f"{connection.vendor} has no full-text index; search uses substrings"))
         seconds = time.perf_counter() - started
         self.stdout.write(self.style.SUCCESS(f"Rebuilt {written} search documents in {seconds:.1f}s."))
