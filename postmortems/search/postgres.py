@@ -4,10 +4,11 @@ One statement per search returns the page, the total and the facet counts. Match
 `match_vector` (every indexed word, GIN). What makes naive full-text search slow is ranking every
 match of a common word on its whole text, so the work is bounded:
 
-1. candidates: the matches with a query word in their title, summary or names (a bitmap AND of the
-   two GIN indexes) are ranked on the short `rank_vector`, stored inline and cheap to rank; matches
-   found only in the body follow, newest first: all of them when there are few, else only as many as
-   the page needs. At most CANDIDATES are kept.
+1. candidates: the matches with every query word in their title, summary or names are ranked on the
+   short `rank_vector`, stored inline and cheap to rank. With the RUM index (migration 0014) only the
+   first COUNT_LIMIT + 1 of them in the index's own order are read and ranked; without it, all of them.
+   Matches with some of the words there follow, then those found only in the body, newest first: all
+   of them when there are few, else only as many as the page needs. At most CANDIDATES are kept.
 2. fine ranking: the best RERANK_WINDOW candidates also get the body's contribution (`ts_rank` over
    `match_vector`, normalised by length), which needs the large vector and so is done only there.
 
@@ -15,8 +16,10 @@ match of a common word on its whole text, so the work is bounded:
           + BODY_WEIGHT * ts_rank({1, 1, 1, 1}, match_vector, q, normalisation 1)
 
 Ties go to published postmortems, then to the most recent incident. The total is exact up to
-COUNT_LIMIT; facet counts are exact when at most CANDIDATES postmortems match and otherwise cover the
-candidates, the best-ranked matches; results can be paged up to the CANDIDATES-th.
+COUNT_LIMIT (and is not counted further when the titles and summaries alone pass it); facet counts are
+exact when at most CANDIDATES postmortems match and otherwise cover the candidates, the best-ranked
+matches; results can be paged up to the CANDIDATES-th. Excluded words and phrases never take part in
+ranking: the postmortems holding them are set aside.
 """
 
 from __future__ import annotations
@@ -33,8 +36,8 @@ CONFIG = "kb_english"
 RANK_WEIGHTS = "{0.0, 0.2, 0.5, 1.0}"  # D, C, B, A, the order ts_rank takes them in
 BODY_WEIGHTS = "{1.0, 1.0, 1.0, 1.0}"
 BODY_WEIGHT = 0.3
-RERANK_WINDOW = 100
-CANDIDATES = 1000
+RERANK_WINDOW = 50  # a page at the largest page size
+CANDIDATES = 300
 COUNT_LIMIT = 1_000
 
 DOC = "postmortems_searchdocument"
@@ -173,36 +176,35 @@ def _ranked_sql(parsed: ParsedQuery, where: str, params: _Params, depth: int, *,
     weights, body_weight, body_weights = params.add(RANK_WEIGHTS), params.add(BODY_WEIGHT), params.add(BODY_WEIGHTS)
     depth_param = params.add(depth)
     ranked = f"ts_rank({weights}::float4[], d.rank_vector, {query})"
-    # More head matches than can be counted means the total is known to be "more than COUNT_LIMIT"
-    # without counting the matches in the body (COUNT_LIMIT is never below CANDIDATES).
-    picked = COUNT_LIMIT + 1
     # The RUM index returns the head matches best first by its own rank, computed from the positions it
-    # stores, so a common word's thousands of matches are not all read and ranked: the first `picked` are
-    # ranked by the formula. Without it every head match is ranked. (The short document is a prefix of the
-    # long one, same parts and positions, so a match of every word and phrase there is a match of the query.)
+    # stores, so a common word's thousands of matches are not all read and ranked: only the first
+    # COUNT_LIMIT + 1, by the formula. Without it every head match is ranked. (The short document is a
+    # prefix of the long one, same parts and positions, so a match of every word and phrase there is a
+    # match of the query.) More head matches than that: the total is "more than COUNT_LIMIT" without
+    # reading the large vectors' index (COUNT_LIMIT is never below CANDIDATES).
     order = f"d.rank_vector <=> {query}" if rum else f"head DESC, {_ties('d')}"
     return f"""
     head_pick AS MATERIALIZED (
-        SELECT d.postmortem_id, d.is_published, d.started_at, d.facets, {ranked} AS head
+        SELECT d.postmortem_id, d.is_published, d.started_at, {ranked} AS head
         FROM {DOC} d
         WHERE d.rank_vector @@ {query} AND {where}
         ORDER BY {order}
-        LIMIT {picked}
+        LIMIT {COUNT_LIMIT + 1}
     ),
     every_match AS MATERIALIZED (
         SELECT 1 FROM {DOC} d WHERE d.match_vector @@ {query} AND {where} LIMIT {COUNT_LIMIT + 1}
     ),
     matched AS (
-        SELECT CASE WHEN (SELECT count(*) FROM head_pick) > {COUNT_LIMIT} THEN {picked}
+        SELECT CASE WHEN (SELECT count(*) FROM head_pick) > {COUNT_LIMIT} THEN {COUNT_LIMIT + 1}
                     ELSE (SELECT count(*) FROM every_match) END AS n
     ),
     complete AS (SELECT (SELECT n FROM matched) <= {CANDIDATES} AS yes),
     head_all AS MATERIALIZED (
-        SELECT postmortem_id, is_published, started_at, facets, 1 AS tier, head
+        SELECT postmortem_id, is_published, started_at, 1 AS tier, head
         FROM head_pick d ORDER BY head DESC, {_ties("d")} LIMIT {CANDIDATES}
     ),
     head_some AS MATERIALIZED (
-        SELECT d.postmortem_id, d.is_published, d.started_at, d.facets, 2 AS tier, {ranked} AS head
+        SELECT d.postmortem_id, d.is_published, d.started_at, 2 AS tier, {ranked} AS head
         FROM {DOC} d
         WHERE ((SELECT yes FROM complete) OR (SELECT count(*) FROM head_all) < {depth_param})
           AND d.match_vector @@ {query} AND d.rank_vector @@ {anywhere} AND NOT (d.rank_vector @@ {query})
@@ -212,7 +214,7 @@ def _ranked_sql(parsed: ParsedQuery, where: str, params: _Params, depth: int, *,
     ),
     -- Matches only in the body: all of them when they are few, else only what this page still needs.
     body AS MATERIALIZED (
-        SELECT d.postmortem_id, d.is_published, d.started_at, d.facets, 3 AS tier, 0::float4 AS head
+        SELECT d.postmortem_id, d.is_published, d.started_at, 3 AS tier, 0::float4 AS head
         FROM {DOC} d
         WHERE ((SELECT yes FROM complete)
                OR (SELECT count(*) FROM head_all) + (SELECT count(*) FROM head_some) < {depth_param})
@@ -221,7 +223,7 @@ def _ranked_sql(parsed: ParsedQuery, where: str, params: _Params, depth: int, *,
         LIMIT (SELECT CASE WHEN yes THEN {CANDIDATES} ELSE {depth_param} END FROM complete)
     ),
     candidates AS MATERIALIZED (
-        SELECT c.postmortem_id, c.is_published, c.started_at, c.facets, c.head,
+        SELECT c.postmortem_id, c.is_published, c.started_at, c.head,
                row_number() OVER (ORDER BY c.tier, c.head DESC, {_ties("c")}) AS position
         FROM (SELECT * FROM head_all UNION ALL SELECT * FROM head_some UNION ALL SELECT * FROM body) AS c
     ),
@@ -244,8 +246,7 @@ def _browse_sql(where: str, params: _Params) -> str:
     matched AS (SELECT count(*) AS n FROM every_match),
     complete AS (SELECT (SELECT n FROM matched) <= {CANDIDATES} AS yes),
     candidates AS MATERIALIZED (
-        SELECT d.postmortem_id, d.is_published, d.started_at, d.facets,
-               row_number() OVER (ORDER BY {_ties("d")}) AS position
+        SELECT d.postmortem_id, d.is_published, d.started_at, row_number() OVER (ORDER BY {_ties("d")}) AS position
         FROM (SELECT d.* FROM {DOC} d WHERE {where} ORDER BY {_ties("d")} LIMIT {CANDIDATES}) AS d
     ),
     fine AS (SELECT postmortem_id, position, TRUE AS reranked, 0.0::float8 AS score FROM candidates)"""
@@ -262,8 +263,10 @@ def _tail(params: _Params, *, limit: int, offset: int) -> str:
     UNION ALL
     SELECT CASE WHEN (SELECT yes FROM complete) THEN 'all' ELSE 'total' END, NULL, (SELECT n FROM matched)
     UNION ALL
-    SELECT 'facet', f.key, count(*) FROM candidates c CROSS JOIN LATERAL jsonb_array_elements_text(c.facets) AS f(key)
-    WHERE c.position <= {CANDIDATES} GROUP BY f.key"""
+    SELECT 'facet', f.key, count(*)
+    FROM candidates c JOIN {DOC} d USING (postmortem_id)
+    CROSS JOIN LATERAL jsonb_array_elements_text(d.facets) AS f(key)
+    GROUP BY f.key"""
 
 
 def _page(rows) -> BackendPage:
@@ -311,7 +314,12 @@ def prepare(cursor) -> None:
 
     The planner knows how many rows a common word matches but not that checking each one means
     decompressing its vector; a sequential scan then looks cheaper than the exact GIN bitmap and is
-    ten times slower. Inside search, it is only allowed when nothing else is possible.
+    ten times slower. Inside search, it is only allowed when nothing else is possible. That makes some
+    plans look expensive enough for JIT compilation, which costs 50-100 ms and saves nothing on a
+    statement that reads a few thousand rows, so JIT is off too.
     """
-    cursor.execute("SELECT set_config('enable_seqscan', 'off', true), to_regclass(%s) IS NOT NULL", [RUM_INDEX])
-    _RUM[cursor.db.settings_dict["NAME"]] = bool(cursor.fetchone()[1])
+    cursor.execute(
+        "SELECT set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true), to_regclass(%s) IS NOT NULL",
+        [RUM_INDEX],
+    )
+    _RUM[cursor.db.settings_dict["NAME"]] = bool(cursor.fetchone()[2])
