@@ -39,6 +39,7 @@ BODY_WEIGHT = 0.3
 RERANK_WINDOW = 50  # a page at the largest page size
 CANDIDATES = 300
 COUNT_LIMIT = 1_000
+PHRASE_SCOPE = 1_000
 
 DOC = "postmortems_searchdocument"
 
@@ -58,7 +59,7 @@ class _Params(dict):
         return f"%({name})s"
 
 
-def _tsquery(clauses, params: _Params, combine: str = " && ") -> str:
+def _tsquery(clauses, params: _Params, combine: str = " && ", *, words_only: bool = False) -> str:
     """Clauses as a tsquery expression; every word is a bound parameter, parsed by PostgreSQL itself.
 
     The expression is written out wherever it is used rather than computed once in a CTE, so the
@@ -69,7 +70,8 @@ def _tsquery(clauses, params: _Params, combine: str = " && ") -> str:
     for clause in clauses:
         options = []
         for term in clause.options:
-            function = "phraseto_tsquery" if term.is_phrase else "plainto_tsquery"
+            # Words only: a phrase's words anywhere, which the GIN index answers without reading a document.
+            function = "phraseto_tsquery" if term.is_phrase and not words_only else "plainto_tsquery"
             options.append(f"{function}('{CONFIG}', {params.add(term.text)})")
         expression = "(" + " || ".join(options) + ")"
         parts.append(f"!!{expression}" if clause.negated else expression)
@@ -183,6 +185,14 @@ def _ranked_sql(parsed: ParsedQuery, where: str, params: _Params, depth: int, *,
     # match of the query.) More head matches than that: the total is "more than COUNT_LIMIT" without
     # reading the large vectors' index (COUNT_LIMIT is never below CANDIDATES).
     order = f"d.rank_vector <=> {query}" if rum else f"head DESC, {_ties('d')}"
+    if any(term.is_phrase for clause in parsed.positive for term in clause.options):
+        in_body, matches = _phrase_sql(parsed, where, params)
+    else:
+        in_body = f"d.match_vector @@ {query}"
+        matches = f"""every_match AS MATERIALIZED (
+        SELECT 1 FROM {DOC} d WHERE {in_body} AND {where} LIMIT {COUNT_LIMIT + 1}
+    ),
+    capped AS (SELECT FALSE AS yes),"""
     return f"""
     head_pick AS MATERIALIZED (
         SELECT d.postmortem_id, d.is_published, d.started_at, {ranked} AS head
@@ -191,14 +201,12 @@ def _ranked_sql(parsed: ParsedQuery, where: str, params: _Params, depth: int, *,
         ORDER BY {order}
         LIMIT {COUNT_LIMIT + 1}
     ),
-    every_match AS MATERIALIZED (
-        SELECT 1 FROM {DOC} d WHERE d.match_vector @@ {query} AND {where} LIMIT {COUNT_LIMIT + 1}
-    ),
+    {matches}
     matched AS (
         SELECT CASE WHEN (SELECT count(*) FROM head_pick) > {COUNT_LIMIT} THEN {COUNT_LIMIT + 1}
                     ELSE (SELECT count(*) FROM every_match) END AS n
     ),
-    complete AS (SELECT (SELECT n FROM matched) <= {CANDIDATES} AS yes),
+    complete AS (SELECT (SELECT n FROM matched) <= {CANDIDATES} AND NOT (SELECT yes FROM capped) AS yes),
     head_all AS MATERIALIZED (
         SELECT postmortem_id, is_published, started_at, 1 AS tier, head
         FROM head_pick d ORDER BY head DESC, {_ties("d")} LIMIT {CANDIDATES}
@@ -207,7 +215,7 @@ def _ranked_sql(parsed: ParsedQuery, where: str, params: _Params, depth: int, *,
         SELECT d.postmortem_id, d.is_published, d.started_at, 2 AS tier, {ranked} AS head
         FROM {DOC} d
         WHERE ((SELECT yes FROM complete) OR (SELECT count(*) FROM head_all) < {depth_param})
-          AND d.match_vector @@ {query} AND d.rank_vector @@ {anywhere} AND NOT (d.rank_vector @@ {query})
+          AND {in_body} AND d.rank_vector @@ {anywhere} AND NOT (d.rank_vector @@ {query})
           AND {where}
         ORDER BY head DESC, {_ties("d")}
         LIMIT {CANDIDATES}
@@ -218,7 +226,7 @@ def _ranked_sql(parsed: ParsedQuery, where: str, params: _Params, depth: int, *,
         FROM {DOC} d
         WHERE ((SELECT yes FROM complete)
                OR (SELECT count(*) FROM head_all) + (SELECT count(*) FROM head_some) < {depth_param})
-          AND d.match_vector @@ {query} AND NOT (d.rank_vector @@ {anywhere}) AND {where}
+          AND {in_body} AND NOT (d.rank_vector @@ {anywhere}) AND {where}
         ORDER BY {_ties("d")}
         LIMIT (SELECT CASE WHEN yes THEN {CANDIDATES} ELSE {depth_param} END FROM complete)
     ),
@@ -237,6 +245,37 @@ def _ranked_sql(parsed: ParsedQuery, where: str, params: _Params, depth: int, *,
     )"""
 
 
+def _phrase_sql(parsed: ParsedQuery, where: str, params: _Params) -> tuple[str, str]:
+    """For a query with a phrase: (the condition "matches in the body", the CTEs every_match and capped).
+
+    Checking a phrase in the body means reading the long vector, about 20 microseconds a postmortem, and
+    the postmortems holding all of a phrase's words can be thousands. So it is checked in the
+    PHRASE_SCOPE most recent of those (published first), which the GIN index finds without reading any;
+    when there are more, the total is a lower bound and the results say so. Matches in titles, summaries
+    and names are all found whatever their age.
+    """
+    query = _tsquery(parsed.positive, params)
+    words = _tsquery(parsed.positive, params, words_only=True)
+    ctes = f"""phrase_scope AS MATERIALIZED (
+        SELECT d.postmortem_id, d.is_published, d.started_at FROM {DOC} d
+        WHERE d.match_vector @@ {words} AND {where}
+        ORDER BY {_ties("d")}
+        LIMIT {PHRASE_SCOPE + 1}
+    ),
+    body_match AS MATERIALIZED (
+        SELECT d.postmortem_id FROM phrase_scope s JOIN {DOC} d USING (postmortem_id) WHERE d.match_vector @@ {query}
+    ),
+    every_match AS MATERIALIZED (
+        SELECT 1 FROM (SELECT postmortem_id FROM head_pick UNION SELECT postmortem_id FROM body_match) AS m
+        LIMIT {COUNT_LIMIT + 1}
+    ),
+    capped AS (
+        SELECT (SELECT count(*) FROM head_pick) <= {COUNT_LIMIT}
+               AND (SELECT count(*) FROM phrase_scope) > {PHRASE_SCOPE} AS yes
+    ),"""
+    return "d.postmortem_id IN (SELECT postmortem_id FROM body_match)", ctes
+
+
 def _browse_sql(where: str, params: _Params) -> str:
     """No words to rank by: newest published first; an exclusion-only query still excludes (in `where`)."""
     return f"""
@@ -244,6 +283,7 @@ def _browse_sql(where: str, params: _Params) -> str:
         SELECT 1 FROM {DOC} d WHERE {where} LIMIT {COUNT_LIMIT + 1}
     ),
     matched AS (SELECT count(*) AS n FROM every_match),
+    capped AS (SELECT FALSE AS yes),
     complete AS (SELECT (SELECT n FROM matched) <= {CANDIDATES} AS yes),
     candidates AS MATERIALIZED (
         SELECT d.postmortem_id, d.is_published, d.started_at, row_number() OVER (ORDER BY {_ties("d")}) AS position
@@ -261,7 +301,8 @@ def _tail(params: _Params, *, limit: int, offset: int) -> str:
         LIMIT {params.add(limit)} OFFSET {params.add(offset)}
     ) AS p
     UNION ALL
-    SELECT CASE WHEN (SELECT yes FROM complete) THEN 'all' ELSE 'total' END, NULL, (SELECT n FROM matched)
+    SELECT CASE WHEN (SELECT yes FROM complete) THEN 'all' WHEN (SELECT yes FROM capped) THEN 'capped' ELSE 'total' END,
+           NULL, (SELECT n FROM matched)
     UNION ALL
     SELECT 'facet', f.key, count(*)
     FROM candidates c JOIN {DOC} d USING (postmortem_id)
@@ -277,10 +318,12 @@ def _page(rows) -> BackendPage:
         elif kind == "facet":
             page.counts[key] = int(value)
         else:
-            # "all": the candidates were every match, so the counts are exact; "total": counted apart.
+            # "all": the candidates were every match, so the counts are exact; "total": counted apart;
+            # "capped": a phrase was checked in only some of the postmortems holding its words.
             page.counts_exact = kind == "all"
             page.total = min(int(value), COUNT_LIMIT)
-            page.total_exact = int(value) <= COUNT_LIMIT
+            page.total_exact = int(value) <= COUNT_LIMIT and kind != "capped"
+            page.phrases_capped = kind == "capped"
     page.listed = min(page.total, CANDIDATES)
     return page
 

@@ -67,6 +67,8 @@ class BackendPage:
     counts: dict[str, int] = field(default_factory=dict)
     counts_exact: bool = True
     listed: int = 0
+    # PostgreSQL: a phrase was looked for in the body of only the most recent postmortems holding its words.
+    phrases_capped: bool = False
 
 
 def facet_counts_from_rows(rows) -> tuple[int, dict[str, int]]:

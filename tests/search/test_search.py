@@ -449,3 +449,25 @@ def test_search_answers_the_same_with_and_without_the_rum_index(indexed, reader,
     assert with_rum == without_rum
     assert with_rum[0][1:5] == (["PM-2026-003", "PM-2026-005", "PM-2026-004"], 6, False, 4)
     assert with_rum[3][1] and "PM-2026-006" not in with_rum[3][1]
+
+
+@pytest.mark.postgres
+def test_search_checks_a_phrase_in_the_newest_postmortems_holding_its_words_and_says_so(indexed, reader, monkeypatch):
+    from postmortems.search import postgres
+
+    monkeypatch.setattr(postgres, "PHRASE_SCOPE", 2)
+    now = timezone.now()
+    for n, narrative in enumerate(["The pool had no connection left.", "The connection pool was full."] * 2):
+        indexed(key=f"PM-2026-00{n + 1}", title=f"Outage {n}", narrative=narrative, started_at=now - timedelta(days=n))
+    indexed(key="PM-2026-009", title="Connection pool exhausted", started_at=now - timedelta(days=30))
+    results = _search(reader, '"connection pool"')
+    # The two newest holding both words are checked (one has the phrase); the title match is found at any age.
+    assert _keys(results) == ["PM-2026-009", "PM-2026-002"]
+    assert (results.total, results.total_exact, results.facets_exact) == (2, False, False)
+    assert any("most recent" in notice for notice in results.notices)
+
+    monkeypatch.setattr(postgres, "PHRASE_SCOPE", 10)
+    results = _search(reader, '"connection pool"')
+    assert sorted(_keys(results)) == ["PM-2026-002", "PM-2026-004", "PM-2026-009"]
+    assert (results.total, results.total_exact, results.facets_exact) == (3, True, True)
+    assert not any("most recent" in notice for notice in results.notices)
