@@ -15,9 +15,7 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Q
-from django.db.models.expressions import RawSQL
-from django.db.models.functions import Substr
+from django.db.models import Field, Q
 
 from postmortems.metrics import record_search
 from postmortems.models import Factor, FactorFamily, Kind, Postmortem, SearchDocument, Service, Status, Team
@@ -43,6 +41,13 @@ FALLBACK_NOTICES = {
     "(no phrases, OR, exclusions or synonyms).",
     "basic": "Full-text search is unavailable right now, so titles and summaries were searched for the words.",
 }
+
+
+PHRASES_CAPPED_NOTICE = (
+    "Phrases were looked for in the titles and summaries of every postmortem, but in the text of only the "
+    "most recent ones holding all their words: older postmortems may match too. A filter or another word "
+    "narrows the search."
+)
 
 
 def backend_name() -> str:
@@ -138,6 +143,8 @@ def _run_with_fallbacks(
                 mode, candidate, page = "relaxed", candidate.relaxed(), relaxed
         results.total, results.total_exact, results.listed = page.total, page.total_exact, page.listed
         results.facets_exact = page.counts_exact
+        if page.phrases_capped:
+            results.notices.append(PHRASES_CAPPED_NOTICE)
         _set_mode(results, mode)
         return page.ids, page.counts, candidate
     _set_mode(results, "basic")
@@ -193,34 +200,23 @@ def _basic_search(
     return [(pk, 0.0) for pk, _ in rows[offset : offset + results.page_size]], counts
 
 
-_HIT_COLUMNS = (
-    "pk",
-    "key",
-    "title",
-    "kind",
-    "severity",
-    "status",
-    "started_at",
-    "source_url",
-    "search_document__summary",
-    "search_document__names",
-    "search_document__facets",
-    "body_start",
+# What a result shows, from the postmortem and its search document.
+_HIT_FIELDS = tuple(
+    model._meta.get_field(name)
+    for model, names in (
+        (Postmortem, ("id", "key", "title", "kind", "severity", "status", "started_at", "source_url")),
+        (SearchDocument, ("summary", "names", "facets", "body")),
+    )
+    for name in names
 )
+_KIND_LABELS = dict(Kind.choices)
+_STATUS_LABELS = dict(Status.choices)
 
 
 def _hits(ranked: list[tuple[int, float]], parsed: ParsedQuery | None, hidden: Fragment | None) -> list[SearchHit]:
     if not ranked:
         return []
-    scores = dict(ranked)
-    rows = Postmortem.objects.filter(pk__in=scores)
-    if hidden is not None:
-        # Through the visibility rule once more, as the backend's statement did: the page never shows a row
-        # the person may not see. The rule comes compiled already (once per person), so this costs no ORM work.
-        rows = rows.exclude(pk__in=RawSQL(hidden.sql, hidden.params))
-    # Snippets read no further than MAX_SCAN into the body; PostgreSQL then decompresses only that much.
-    rows = rows.annotate(body_start=Substr("search_document__body", 1, MAX_SCAN)).order_by()
-    by_pk = {row[0]: row for row in rows.values_list(*_HIT_COLUMNS)}
+    by_pk = {row[0]: row for row in _page_rows([pk for pk, _ in ranked], hidden)}
     highlighter = Highlighter(parsed.highlight_terms if parsed else [])
     hits = []
     for pk, score in ranked:
@@ -235,19 +231,88 @@ def _hits(ranked: list[tuple[int, float]], parsed: ParsedQuery | None, hidden: F
                 title=title,
                 title_html=highlighter.mark(title),
                 kind=kind,
-                kind_label=Kind(kind).label if kind in Kind.values else kind,
+                kind_label=_KIND_LABELS.get(kind, kind),
                 severity=severity,
                 status=status,
-                status_label=Status(status).label if status in Status.values else status,
+                status_label=_STATUS_LABELS.get(status, status),
                 started_at=started_at,
                 source_url=source_url,
                 score=round(score, 6),
-                snippet_html=highlighter.snippet(summary or "", body or "", names or ""),
+                # Snippets read no further than MAX_SCAN into the body.
+                snippet_html=highlighter.snippet(summary or "", (body or "")[:MAX_SCAN], names or ""),
                 services=[(k, k) for k in _values(facets or [], "service")],
                 factors=[(k, k) for k in _values(facets or [], "factor")],
             )
         )
     return hits
+
+
+def _page_rows(pks: list[int], hidden: Fragment | None) -> list[tuple]:
+    """The _HIT_FIELDS of these postmortems (the body cut near MAX_SCAN), in one plain SQL statement,
+    converted as the ORM converts them."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(_column(field) for field in _HIT_FIELDS)
+    postmortem_id = f"{quote(Postmortem._meta.db_table)}.{quote(Postmortem._meta.pk.column)}"
+    document_id = f"{quote(SearchDocument._meta.db_table)}.{quote(SearchDocument._meta.pk.column)}"
+    among = _among(postmortem_id, pks)
+    sql = (
+        f"SELECT {columns} FROM {quote(Postmortem._meta.db_table)}"
+        f" LEFT OUTER JOIN {quote(SearchDocument._meta.db_table)} ON {postmortem_id} = {document_id}"
+        f" WHERE {among.sql}"
+    )
+    params = list(among.params)
+    if hidden is not None:
+        # Through the visibility rule once more, as the backend's statement did: the page never shows a row
+        # the person may not see.
+        sql += f" AND NOT ({postmortem_id} IN ({hidden.sql}))"
+        params += hidden.params
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    converters = _converters()
+    return [_converted(row, converters) for row in rows]
+
+
+def _among(column: str, values: list) -> Fragment:
+    """`column` is one of `values`, bound. On PostgreSQL as one array: psycopg keeps how it parsed a
+    statement only when it has at most 50 parameters, and the labels of a page often need more."""
+    if connection.vendor == "postgresql":
+        return Fragment(f"{column} = ANY(%s)", [list(values)])
+    return Fragment(f"{column} IN ({', '.join(['%s'] * len(values))})", list(values))
+
+
+def _column(field: Field) -> str:
+    quote = connection.ops.quote_name
+    column = f"{quote(field.model._meta.db_table)}.{quote(field.column)}"
+    if field.name != "body":
+        return column
+    if connection.vendor == "postgresql":
+        # PostgreSQL decompresses a stored text from its start however it is cut, and cutting at a number of
+        # characters costs more than sending the whole of a body of ordinary length. So a body is cut only
+        # when its size in bytes, known without reading it, is more than MAX_SCAN characters take in UTF-8.
+        return (
+            f"CASE WHEN octet_length({column}) <= {4 * MAX_SCAN} THEN {column} ELSE substr({column}, 1, {MAX_SCAN}) END"
+        )
+    return f"substr({column}, 1, {MAX_SCAN})"
+
+
+def _converters() -> list[tuple[int, list]]:
+    """For each of _HIT_FIELDS that needs it (JSON, and dates on SQLite), the ORM's converters."""
+    found = []
+    for index, field in enumerate(_HIT_FIELDS):
+        column = field.cached_col
+        converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+        if converters:
+            found.append((index, converters))
+    return found
+
+
+def _converted(row: tuple, converters: list[tuple[int, list]]) -> tuple:
+    values = list(row)
+    for index, functions in converters:
+        for function in functions:
+            values[index] = function(values[index], _HIT_FIELDS[index].cached_col, connection)
+    return tuple(values)
 
 
 def _values(keys: Iterable[str], facet: str) -> list[str]:
@@ -307,17 +372,18 @@ def _labels(by_facet: dict[str, dict[str, int]], hits: list[SearchHit]) -> dict[
         slugs = sorted(wanted[kind])
         if slugs:
             table = connection.ops.quote_name(model._meta.db_table)
-            parts.append(f"SELECT '{kind}', slug, name FROM {table} WHERE slug IN ({', '.join(['%s'] * len(slugs))})")
-            params += slugs
+            among = _among("slug", slugs)
+            parts.append(f"SELECT '{kind}', slug, name FROM {table} WHERE {among.sql}")
+            params += among.params
     if parts:
         with connection.cursor() as cursor:
             cursor.execute(" UNION ALL ".join(parts), params)
             for kind, slug, name in cursor.fetchall():
                 labels[(kind, slug)] = name
     for value in by_facet["kind"]:
-        labels[("kind", value)] = Kind(value).label if value in Kind.values else value
+        labels[("kind", value)] = _KIND_LABELS.get(value, value)
     for value in by_facet["status"]:
-        labels[("status", value)] = Status(value).label if value in Status.values else value
+        labels[("status", value)] = _STATUS_LABELS.get(value, value)
     for value in by_facet["severity"]:
         labels[("severity", value)] = f"SEV{value}"
     return labels
