@@ -6,6 +6,8 @@ done by postmortems.search, which applies the visibility rule to every query.
 
 from __future__ import annotations
 
+import re
+
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -48,7 +50,9 @@ class SearchResponseSerializer(serializers.Serializer):
     query = serializers.CharField()
     total = serializers.IntegerField(help_text="Matching postmortems; a lower bound when total_exact is false")
     total_exact = serializers.BooleanField()
-    facets_exact = serializers.BooleanField(help_text="False when counts cover only the best-ranked 1,000 matches")
+    facets_exact = serializers.BooleanField(
+        help_text="False when counts cover only the best-ranked matches (300 on PostgreSQL)"
+    )
     page = serializers.IntegerField()
     page_size = serializers.IntegerField()
     num_pages = serializers.IntegerField()
@@ -77,7 +81,22 @@ class SimilarResponseSerializer(serializers.Serializer):
     results = SimilarItemSerializer(many=True)
 
 
+# A key of these characters is the same quoted or not, and fits the detail route's <str:key>.
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_.~-]+")
+_KEY_PLACEHOLDER = "key-placeholder"
+
+
+def _detail_urls(keys: list[str]) -> list[str]:
+    """reverse("postmortems:detail") of each key, with the route looked up once rather than once per key."""
+    before, _, after = reverse("postmortems:detail", kwargs={"key": _KEY_PLACEHOLDER}).rpartition(_KEY_PLACEHOLDER)
+    return [
+        before + key + after if _PLAIN_KEY.fullmatch(key) else reverse("postmortems:detail", kwargs={"key": key})
+        for key in keys
+    ]
+
+
 def _search_body(results: SearchResults) -> dict:
+    urls = _detail_urls([hit.key for hit in results.hits])
     return {
         "query": results.query.text,
         "total": results.total,
@@ -99,11 +118,11 @@ def _search_body(results: SearchResults) -> dict:
                 "started_at": hit.started_at,
                 "snippet": str(hit.snippet_html),
                 "score": hit.score,
-                "url": reverse("postmortems:detail", kwargs={"key": hit.key}),
+                "url": url,
                 "services": [slug for slug, _ in hit.services],
                 "factors": [slug for slug, _ in hit.factors],
             }
-            for hit in results.hits
+            for hit, url in zip(results.hits, urls, strict=True)
         ],
         "facets": {
             facet.name: [
@@ -155,6 +174,7 @@ class SimilarView(APIView):
             raise Http404
         postmortem = get_object_or_404(Postmortem.objects.visible_to(request.user), key=key)
         similar = similar_postmortems(user=request.user, postmortem=postmortem)
+        urls = _detail_urls([item.key for item in similar])
         body = {
             "key": postmortem.key,
             "results": [
@@ -165,9 +185,9 @@ class SimilarView(APIView):
                     "started_at": item.started_at,
                     "score": item.score,
                     "reasons": item.reasons,
-                    "url": reverse("postmortems:detail", kwargs={"key": item.key}),
+                    "url": url,
                 }
-                for item in similar
+                for item, url in zip(similar, urls, strict=True)
             ],
         }
         return Response(body)

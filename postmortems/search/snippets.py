@@ -1,6 +1,6 @@
 """Snippets and highlighting: find where a result matched, escape the text, then wrap matches in <mark>.
 
-The order matters for safety: every piece of stored text goes through `escape` before any markup is
+The order matters for safety: every piece of stored text goes through `html.escape` before any markup is
 added, and the only markup added is `<mark>` and `</mark>`. Matching follows the databases closely
 enough (folded case and accents, English stems, phrases as consecutive words) without asking them,
 so a page of results costs no extra query.
@@ -8,12 +8,13 @@ so a page of results costs no extra query.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from postmortems.search.query import WORD, Term, fold, stem
@@ -57,26 +58,18 @@ class Highlighter:
                 self.needles.append(stems)
         firsts = {needle[0] for needle in self.needles}
         # A cheap first pass finds words starting like a needle's first stem; each is then checked by its stem.
-        prefixes = sorted({s[:-1] if len(s) > 3 else s for s in firsts}, key=len, reverse=True)
-        pattern = r"\b(?:" + "|".join(map(re.escape, prefixes)) + r")\w*(?:['’.\-]\w+)*"
-        self._candidates = re.compile(pattern) if prefixes else None
-        self._candidates_any_case = re.compile(pattern, re.I) if prefixes else None
+        self._prefixes = sorted({s[:-1] if len(s) > 3 else s for s in firsts}, key=len, reverse=True)
+        candidate = r"(?:" + "|".join(map(re.escape, self._prefixes)) + r")\w*(?:['’.\-]\w+)*"
+        self._candidate = re.compile(candidate)
+        self._candidates_any_case = re.compile(r"\b" + candidate, re.I)
 
     def hits(self, text: str) -> list[Hit]:
-        if self._candidates is None or not text:
+        if not self._prefixes or not text:
             return []
-        # Accents folded and lower case, character for character, so offsets still point into `text`; a
-        # case-sensitive pattern on that is much faster than an IGNORECASE one. A few letters (such as
-        # the dotted capital I) lower to two characters; text holding one is matched ignoring case instead.
-        folded = text.translate(_FOLD)
-        lowered = folded.lower()
-        pattern = self._candidates
-        if len(lowered) == len(folded):
-            folded = lowered
-        else:
-            pattern = self._candidates_any_case
+        folded, any_case = _folded(text)
+        matches = self._candidates_any_case.finditer(folded) if any_case else self._candidates(folded)
         found: list[Hit] = []
-        for match in pattern.finditer(folded):
+        for match in matches:
             first = _stem_of(match.group())
             for index, needle in enumerate(self.needles):
                 if needle[0] != first:
@@ -86,6 +79,20 @@ class Highlighter:
                     found.append(Hit(match.start(), end, index))
                     break
         return found
+
+    def _candidates(self, text: str) -> Iterator[re.Match]:
+        """The words of lower-case `text` that start with a prefix, left to right.
+
+        Several times faster than one regex scan for all prefixes: str.find jumps from one prefix to the
+        next, where the regex engine tries the pattern at every letter a prefix starts with.
+        """
+        starts = sorted({start for prefix in self._prefixes for start in _word_starts(text, prefix)})
+        end = 0
+        for start in starts:
+            if start >= end:  # not inside the previous candidate ("skew" in "clock-skew")
+                match = self._candidate.match(text, start)
+                end = match.end()
+                yield match
 
     @staticmethod
     def _phrase_end(text: str, position: int, rest: tuple[str, ...]) -> int | None:
@@ -104,14 +111,20 @@ class Highlighter:
         """text[start:end], escaped, with the hits inside it wrapped in <mark>."""
         end = len(text) if end is None else end
         hits = self.hits(text) if hits is None else hits
+        # html.escape is what Django's escape() runs, without its handling of lazy strings.
         pieces, cursor = [], start
         for hit in hits:
             if hit.start < cursor or hit.end > end:
                 continue
-            pieces += [escape(text[cursor : hit.start]), "<mark>", escape(text[hit.start : hit.end]), "</mark>"]
+            pieces += [
+                html.escape(text[cursor : hit.start]),
+                "<mark>",
+                html.escape(text[hit.start : hit.end]),
+                "</mark>",
+            ]
             cursor = hit.end
-        pieces.append(escape(text[cursor:end]))
-        return mark_safe("".join(pieces))  # noqa: S308 - every piece of text above went through escape()
+        pieces.append(html.escape(text[cursor:end]))
+        return mark_safe("".join(pieces))  # noqa: S308 - every piece of text above went through html.escape()
 
     def snippet(self, *fields: str) -> SafeString:
         """The line with the most different matches (earlier fields win ties), cut around its best stretch.
@@ -159,6 +172,34 @@ def _best_line(text: str, hits: list[Hit]) -> tuple[int, str, list[Hit]]:
     line = text[start:] if end < 0 else text[start:end]
     shifted = [Hit(h.start - start, h.end - start, h.needle) for h in line_hits]
     return len({h.needle for h in line_hits}), line, shifted
+
+
+_WORD_BOUNDARY = re.compile(r"\b")
+
+
+def _word_starts(text: str, prefix: str) -> Iterator[int]:
+    """Where `prefix` starts a word of `text`."""
+    start = text.find(prefix)
+    while start >= 0:
+        if _WORD_BOUNDARY.match(text, start):
+            yield start
+        start = text.find(prefix, start + 1)
+
+
+def _folded(text: str) -> tuple[str, bool]:
+    """`text` without accents and in lower case, character for character so offsets still point into `text`,
+    and whether it must be matched ignoring case.
+
+    A few letters (such as the dotted capital I) lower to two characters: text holding one is folded
+    but not lowered, and matched ignoring case, which is much slower.
+    """
+    if text.isascii():
+        return text.lower(), False
+    folded = text.translate(_FOLD)
+    lowered = folded.lower()
+    if len(lowered) == len(folded):
+        return lowered, False
+    return folded, True
 
 
 @lru_cache(maxsize=50_000)

@@ -133,3 +133,26 @@ def test_search_api_appears_in_the_openapi_schema():
     paths = SchemaGenerator().get_schema(request=None, public=True)["paths"]
     assert "/api/v1/search/" in paths
     assert "/api/v1/postmortems/{key}/similar/" in paths
+
+
+def test_search_api_result_urls_are_the_detail_pages(api, indexed):
+    for key in ("PM-2026-001", "PM-2026-0042"):
+        indexed(key=key, title="Gateway fault")
+    results = api.get(SEARCH, {"q": "gateway"}).json()["results"]
+    assert sorted(r["url"] for r in results) == ["/postmortems/PM-2026-001/", "/postmortems/PM-2026-0042/"]
+
+
+@pytest.mark.parametrize("prefix", ["/", "/kb/", "/kb/key-placeholder/"])
+def test_detail_urls_are_what_reverse_gives_for_any_key_and_script_prefix(prefix):
+    from django.urls import get_script_prefix, set_script_prefix
+
+    from postmortems.api_search import _detail_urls
+
+    keys = ["PM-2026-001", "pm_2026.1~x", "PM 2026 ä", "PM%41", "PM:@!$&'()*+,;=", "key-placeholder", "..", "-"]
+    before = get_script_prefix()
+    set_script_prefix(prefix)
+    try:
+        assert _detail_urls(keys) == [reverse("postmortems:detail", kwargs={"key": key}) for key in keys]
+        assert _detail_urls(keys)[0] == f"{prefix}postmortems/PM-2026-001/"
+    finally:
+        set_script_prefix(before)

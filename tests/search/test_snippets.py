@@ -1,5 +1,7 @@
 """Snippets: matched words are marked, everything else is escaped first, so stored text cannot inject markup."""
 
+import pytest
+
 from postmortems.search.query import SynonymTable, parse_query
 from postmortems.search.snippets import SNIPPET_CHARS, Highlighter
 
@@ -79,3 +81,44 @@ def test_snippet_keeps_offsets_right_around_letters_that_lower_to_two_characters
 def test_snippet_finds_a_match_deep_in_a_long_field():
     long_text = " ".join(["filler"] * 1500) + " the stampede"  # past FIRST_SCAN, within MAX_SCAN
     assert "<mark>stampede</mark>" in _highlighter("stampede").snippet("summary", long_text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Clock skew: the CLOCK was skewed, clocks skew again.",
+        "A pool of connections; the Connection  Pool filled, connection, pool.",
+        "The clock-skew alarm; unclocked skewers; o'clock",
+        "",
+    ],
+)
+@pytest.mark.parametrize("query", ["clock skew", '"connection pool"', "skew", "clock"])
+def test_plain_text_matches_as_it_would_with_accented_or_dotted_i_letters_after_it(query, text):
+    highlighter = _highlighter(query)
+    # Text that is all ASCII is only lowered; text with other letters is folded first, and text with a letter
+    # such as İ, which lowers to two characters, is matched ignoring case: all three must find the same.
+    assert highlighter.hits(text + " é") == highlighter.hits(text)
+    assert highlighter.hits(text + " İ") == highlighter.hits(text)
+
+
+def test_snippet_marks_an_accented_phrase_in_any_case():
+    html = _highlighter('"cafe resume"').mark("Le CAFÉ RÉSUMÉ, un café, un résumé; café résumés.")
+    assert html == "Le <mark>CAFÉ RÉSUMÉ</mark>, un café, un résumé; <mark>café résumés</mark>."
+
+
+def test_snippet_marks_words_next_to_a_dotted_capital_i():
+    html = _highlighter("istanbul").mark("İSTANBUL and İstanbul, not Istanbullu-İ")
+    assert html == "<mark>İSTANBUL</mark> and <mark>İstanbul</mark>, not Istanbullu-İ"
+
+
+def test_snippet_marks_words_only_where_they_start_a_word():
+    assert (
+        _highlighter("db clock").mark("feedback, unclocked db clock")
+        == "feedback, unclocked <mark>db</mark> <mark>clock</mark>"
+    )
+    assert _highlighter("skew").mark("clock-skew, xskew") == "clock-<mark>skew</mark>, xskew"
+
+
+def test_snippet_escapes_quotes_and_ampersands_in_stored_text():
+    html = _highlighter("fault").mark("""It's "the" fault & <more>""")
+    assert html == "It&#x27;s &quot;the&quot; <mark>fault</mark> &amp; &lt;more&gt;"
