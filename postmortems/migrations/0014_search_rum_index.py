@@ -25,8 +25,9 @@ END $$;
 DO $$
 BEGIN
     IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'rum') THEN
+        -- On an expression equal to the column, so that only the queries written for it use it.
         CREATE INDEX IF NOT EXISTS search_doc_rank_rum ON postmortems_searchdocument
-            USING rum (rank_vector rum_tsvector_ops);
+            USING rum ((rank_vector || ''::tsvector) rum_tsvector_ops);
     END IF;
 END $$;
 """

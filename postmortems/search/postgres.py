@@ -29,7 +29,7 @@ import logging
 
 from django.db import DatabaseError, transaction
 
-from postmortems.search.query import ParsedQuery
+from postmortems.search.query import Clause, ParsedQuery
 from postmortems.search.sql import BackendPage, Fragment
 
 CONFIG = "kb_english"
@@ -127,6 +127,9 @@ def has_rum_index(cursor) -> bool:
 
 
 RUM_INDEX = "search_doc_rank_rum"
+# The RUM index is on this expression rather than on the column, so that only the statements that want
+# it (reading the head in rank order) use it, and every other match on the short document goes to GIN.
+RUM_DOCUMENT = "(d.rank_vector || ''::tsvector)"
 _RUM: dict[str, bool] = {}
 
 
@@ -139,7 +142,8 @@ def ensure_rum_index(cursor) -> bool:
             with transaction.atomic(using=cursor.db.alias):
                 cursor.execute("CREATE EXTENSION IF NOT EXISTS rum")
                 cursor.execute(
-                    f"CREATE INDEX IF NOT EXISTS {RUM_INDEX} ON {DOC} USING rum (rank_vector rum_tsvector_ops)"
+                    f"CREATE INDEX IF NOT EXISTS {RUM_INDEX} ON {DOC} "
+                    "USING rum ((rank_vector || ''::tsvector) rum_tsvector_ops)"
                 )
         except DatabaseError:
             logger.warning("could not create the rum extension or its index", exc_info=True)
@@ -184,11 +188,22 @@ def _ranked_sql(parsed: ParsedQuery, where: str, params: _Params, depth: int, *,
     # prefix of the long one, same parts and positions, so a match of every word and phrase there is a
     # match of the query.) More head matches than that: the total is "more than COUNT_LIMIT" without
     # reading the large vectors' index (COUNT_LIMIT is never below CANDIDATES).
-    order = f"d.rank_vector <=> {query}" if rum else f"head DESC, {_ties('d')}"
-    if any(term.is_phrase for clause in parsed.positive for term in clause.options):
-        in_body, matches = _phrase_sql(parsed, where, params)
+    has_phrase = any(term.is_phrase for clause in parsed.positive for term in clause.options)
+    # Read in the RUM index's order only without a phrase: checking positions there is slower than letting
+    # the GIN index find the matches. The limit is then given as a subquery: the planner cannot read it,
+    # so it plans for a tenth of the matches and reads the index in order. Given the number, it would plan
+    # from its estimate of how many postmortems have all the words, which assumes words occur
+    # independently ("replica" and "failover" do not) and can be ten times too low, and sort every match.
+    if rum and not has_phrase:
+        head_match = f"{RUM_DOCUMENT} @@ {query}"
+        order, pick = f"{RUM_DOCUMENT} <=> {query}", f"(SELECT {COUNT_LIMIT + 1})"
     else:
-        in_body = f"d.match_vector @@ {query}"
+        head_match = f"d.rank_vector @@ {query}"
+        order, pick = f"head DESC, {_ties('d')}", f"{COUNT_LIMIT + 1}"
+    if has_phrase:
+        in_body, matches, known_over = _phrase_sql(parsed, where, params)
+    else:
+        in_body, known_over = f"d.match_vector @@ {query}", "FALSE"
         matches = f"""every_match AS MATERIALIZED (
         SELECT 1 FROM {DOC} d WHERE {in_body} AND {where} LIMIT {COUNT_LIMIT + 1}
     ),
@@ -197,13 +212,13 @@ def _ranked_sql(parsed: ParsedQuery, where: str, params: _Params, depth: int, *,
     head_pick AS MATERIALIZED (
         SELECT d.postmortem_id, d.is_published, d.started_at, {ranked} AS head
         FROM {DOC} d
-        WHERE d.rank_vector @@ {query} AND {where}
+        WHERE {head_match} AND {where}
         ORDER BY {order}
-        LIMIT {COUNT_LIMIT + 1}
+        LIMIT {pick}
     ),
     {matches}
     matched AS (
-        SELECT CASE WHEN (SELECT count(*) FROM head_pick) > {COUNT_LIMIT} THEN {COUNT_LIMIT + 1}
+        SELECT CASE WHEN (SELECT count(*) FROM head_pick) > {COUNT_LIMIT} OR {known_over} THEN {COUNT_LIMIT + 1}
                     ELSE (SELECT count(*) FROM every_match) END AS n
     ),
     complete AS (SELECT (SELECT n FROM matched) <= {CANDIDATES} AND NOT (SELECT yes FROM capped) AS yes),
@@ -245,18 +260,31 @@ def _ranked_sql(parsed: ParsedQuery, where: str, params: _Params, depth: int, *,
     )"""
 
 
-def _phrase_sql(parsed: ParsedQuery, where: str, params: _Params) -> tuple[str, str]:
-    """For a query with a phrase: (the condition "matches in the body", the CTEs every_match and capped).
+def _phrase_sql(parsed: ParsedQuery, where: str, params: _Params) -> tuple[str, str, str]:
+    """For a query with a phrase: the condition "matches in the body", the CTEs every_match and capped,
+    and a condition that holds when more than COUNT_LIMIT postmortems are known to match.
 
     Checking a phrase in the body means reading the long vector, about 20 microseconds a postmortem, and
     the postmortems holding all of a phrase's words can be thousands. So it is checked in the
     PHRASE_SCOPE most recent of those (published first), which the GIN index finds without reading any;
     when there are more, the total is a lower bound and the results say so. Matches in titles, summaries
-    and names are all found whatever their age.
+    and names are all found whatever their age. When every clause also offers a plain word (synonyms
+    often add a phrase beside a word: dns, "name resolution"), the matches through those words are found
+    in the index alone, and often already pass COUNT_LIMIT.
     """
     query = _tsquery(parsed.positive, params)
     words = _tsquery(parsed.positive, params, words_only=True)
-    ctes = f"""phrase_scope AS MATERIALIZED (
+    plain = [Clause(tuple(term for term in clause.options if not term.is_phrase)) for clause in parsed.positive]
+    plain_ctes, plain_union, sure = "", "", "0"
+    if all(clause.options for clause in plain):
+        plain_ctes = f"""plain_match AS MATERIALIZED (
+        SELECT d.postmortem_id FROM {DOC} d WHERE d.match_vector @@ {_tsquery(plain, params)} AND {where}
+        LIMIT {COUNT_LIMIT + 1}
+    ),"""
+        plain_union = "UNION SELECT postmortem_id FROM plain_match"
+        sure = f"(SELECT count(*) FROM (SELECT postmortem_id FROM head_pick {plain_union}) AS m)"
+    ctes = f"""{plain_ctes}
+    phrase_scope AS MATERIALIZED (
         SELECT d.postmortem_id, d.is_published, d.started_at FROM {DOC} d
         WHERE d.match_vector @@ {words} AND {where}
         ORDER BY {_ties("d")}
@@ -264,16 +292,17 @@ def _phrase_sql(parsed: ParsedQuery, where: str, params: _Params) -> tuple[str, 
     ),
     body_match AS MATERIALIZED (
         SELECT d.postmortem_id FROM phrase_scope s JOIN {DOC} d USING (postmortem_id) WHERE d.match_vector @@ {query}
+        {plain_union}
     ),
     every_match AS MATERIALIZED (
         SELECT 1 FROM (SELECT postmortem_id FROM head_pick UNION SELECT postmortem_id FROM body_match) AS m
         LIMIT {COUNT_LIMIT + 1}
     ),
     capped AS (
-        SELECT (SELECT count(*) FROM head_pick) <= {COUNT_LIMIT}
+        SELECT (SELECT count(*) FROM head_pick) <= {COUNT_LIMIT} AND {sure} <= {COUNT_LIMIT}
                AND (SELECT count(*) FROM phrase_scope) > {PHRASE_SCOPE} AS yes
     ),"""
-    return "d.postmortem_id IN (SELECT postmortem_id FROM body_match)", ctes
+    return "d.postmortem_id IN (SELECT postmortem_id FROM body_match)", ctes, f"{sure} > {COUNT_LIMIT}"
 
 
 def _browse_sql(where: str, params: _Params) -> str:
