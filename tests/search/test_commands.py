@@ -47,3 +47,24 @@ def test_rebuild_search_index_restores_missing_sqlite_triggers():
     _rebuild()
     with connection.cursor() as cursor:
         assert sqlite_backend.missing_triggers(cursor) == []
+
+
+@pytest.mark.postgres
+def test_rebuild_search_index_puts_back_the_rum_index():
+    from postmortems.search import postgres
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'rum')")
+        if not cursor.fetchone()[0]:
+            pytest.skip("this PostgreSQL server has no rum extension (Debian: postgresql-<version>-rum)")
+        cursor.execute(f"DROP INDEX {postgres.RUM_INDEX}")  # undone with the test's transaction
+    PostmortemFactory(title="Quokka outage")
+    with connection.cursor() as cursor:
+        # The test's transaction holds deferred foreign-key checks, which CREATE INDEX refuses to run beside.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    err = StringIO()
+    call_command("rebuild_search_index", stdout=StringIO(), stderr=err)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [postgres.RUM_INDEX])
+        assert "USING rum" in cursor.fetchone()[0]
+    assert "No RUM index" not in err.getvalue()

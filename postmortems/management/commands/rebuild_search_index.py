@@ -48,6 +48,14 @@ class Command(BaseCommand):
             return
         if connection.vendor == "postgresql":
             _check_postgresql()
+            with connection.cursor() as cursor:
+                if not postgres_backend.ensure_rum_index(cursor):
+                    self.stderr.write(
+                        self.style.WARNING(
+                            "No RUM index (the rum extension is not installed, or this user may not create it): "
+                            "searches for very common words are slower; see docs/search.md"
+                        )
+                    )
         started = time.perf_counter()
         written = rebuild_index(batch_size=batch_size)
         if connection.vendor == "sqlite":
@@ -58,16 +66,7 @@ class Command(BaseCommand):
                 if restored:
                     self.stderr.write(self.style.WARNING(f"Restored missing triggers: {', '.join(restored)}"))
                 sqlite_backend.rebuild_fts(cursor)
-        elif connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                if not postgres_backend.ensure_rum_index(cursor):
-                    self.stderr.write(
-                        self.style.WARNING(
-                            "No RUM index (the rum extension is not installed, or this user may not create it): "
-                            "searches for very common words are slower; see docs/search.md"
-                        )
-                    )
-        else:
+        elif connection.vendor != "postgresql":
             self.stderr.write(self.style.WARNING(f"{connection.vendor} has no full-text index; search uses substrings"))
         seconds = time.perf_counter() - started
         self.stdout.write(self.style.SUCCESS(f"Rebuilt {written} search documents in {seconds:.1f}s."))
