@@ -143,6 +143,7 @@ def _run_with_fallbacks(
                 mode, candidate, page = "relaxed", candidate.relaxed(), relaxed
         results.total, results.total_exact, results.listed = page.total, page.total_exact, page.listed
         results.facets_exact = page.counts_exact
+        results.phrases_capped = page.phrases_capped
         if page.phrases_capped:
             results.notices.append(PHRASES_CAPPED_NOTICE)
         _set_mode(results, mode)

@@ -110,6 +110,9 @@ class SearchResults:
     total_exact: bool = True
     facets_exact: bool = True
     listed: int = 0
+    # A phrase was looked for in the text of only the most recent postmortems holding its words: the total
+    # is what was found, and more may match.
+    phrases_capped: bool = False
     # "full" normally; "relaxed" when few postmortems had every word and those with some were added;
     # "simple" after falling back to plain words; "basic" when full-text search itself failed.
     mode: str = "full"

@@ -463,7 +463,7 @@ def test_search_checks_a_phrase_in_the_newest_postmortems_holding_its_words_and_
     results = _search(reader, '"connection pool"')
     # The two newest holding both words are checked (one has the phrase); the title match is found at any age.
     assert _keys(results) == ["PM-2026-009", "PM-2026-002"]
-    assert (results.total, results.total_exact, results.facets_exact) == (2, False, False)
+    assert (results.total, results.total_exact, results.facets_exact, results.phrases_capped) == (2, False, False, True)
     assert any("most recent" in notice for notice in results.notices)
 
     monkeypatch.setattr(postgres, "PHRASE_SCOPE", 10)

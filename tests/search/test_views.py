@@ -144,3 +144,17 @@ def test_detail_page_loads_similar_incidents_after_the_page(reader_client, index
     pm = indexed(key="PM-2026-001")
     page = reader_client.get(pm.get_absolute_url()).content.decode()
     assert f'hx-get="{reverse("postmortems:similar", kwargs={"key": pm.key})}"' in page
+
+
+@pytest.mark.postgres
+def test_search_page_says_at_least_when_a_phrase_was_checked_in_the_newest_postmortems_only(
+    reader_client, indexed, monkeypatch
+):
+    from postmortems.search import postgres
+
+    monkeypatch.setattr(postgres, "PHRASE_SCOPE", 1)
+    for n in range(3):
+        indexed(key=f"PM-2026-00{n + 1}", title=f"Outage {n}", narrative="The connection pool was full.")
+    page = reader_client.get(reverse("postmortems:search"), {"q": '"connection pool"'}).content.decode()
+    assert "At least 2 postmortems for “&quot;connection pool&quot;”" in page
+    assert "most recent ones holding all their words" in page
