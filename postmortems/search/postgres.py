@@ -182,18 +182,17 @@ def _ranked_sql(parsed: ParsedQuery, where: str, params: _Params, depth: int, *,
     weights, body_weight, body_weights = params.add(RANK_WEIGHTS), params.add(BODY_WEIGHT), params.add(BODY_WEIGHTS)
     depth_param = params.add(depth)
     ranked = f"ts_rank({weights}::float4[], d.rank_vector, {query})"
-    # The RUM index returns the head matches best first by its own rank, computed from the positions it
-    # stores, so a common word's thousands of matches are not all read and ranked: only the first
-    # COUNT_LIMIT + 1, by the formula. Without it every head match is ranked. (The short document is a
-    # prefix of the long one, same parts and positions, so a match of every word and phrase there is a
-    # match of the query.) More head matches than that: the total is "more than COUNT_LIMIT" without
-    # reading the large vectors' index (COUNT_LIMIT is never below CANDIDATES).
+    # The head: matches of the whole query in the title, summary or names. (The short document is a prefix
+    # of the long one, same parts and positions, so such a match is a match of the query.) At most
+    # COUNT_LIMIT + 1 are kept; more than COUNT_LIMIT of them means the total is "more than COUNT_LIMIT"
+    # without counting in the large vectors' index (COUNT_LIMIT is never below CANDIDATES). The RUM index
+    # hands them out best first by its own rank, so a common word's thousands of matches are not all read;
+    # without it, or with a phrase (checking positions there is slower than letting GIN find the matches),
+    # every head match is ranked. With RUM the limit is a subquery: the planner cannot read it, so it plans
+    # for a tenth of the matches and reads the index in order. Given the number, it would plan from its
+    # estimate of how many postmortems hold all the words, which assumes words occur independently
+    # ("replica" and "failover" do not), can be ten times too low, and leads it to sort every match.
     has_phrase = any(term.is_phrase for clause in parsed.positive for term in clause.options)
-    # Read in the RUM index's order only without a phrase: checking positions there is slower than letting
-    # the GIN index find the matches. The limit is then given as a subquery: the planner cannot read it,
-    # so it plans for a tenth of the matches and reads the index in order. Given the number, it would plan
-    # from its estimate of how many postmortems have all the words, which assumes words occur
-    # independently ("replica" and "failover" do not) and can be ten times too low, and sort every match.
     if rum and not has_phrase:
         head_match = f"{RUM_DOCUMENT} @@ {query}"
         order, pick = f"{RUM_DOCUMENT} <=> {query}", f"(SELECT {COUNT_LIMIT + 1})"
