@@ -200,7 +200,7 @@ def _ranked_sql(parsed: ParsedQuery, where: str, params: _Params, depth: int, *,
         head_match = f"d.rank_vector @@ {query}"
         order, pick = f"head DESC, {_ties('d')}", f"{COUNT_LIMIT + 1}"
     if has_phrase:
-        in_body, matches, known_over = _phrase_sql(parsed, where, params)
+        in_body, matches, known_over = _phrase_sql(parsed, query, where, params)
     else:
         in_body, known_over = f"d.match_vector @@ {query}", "FALSE"
         matches = f"""every_match AS MATERIALIZED (
@@ -259,7 +259,7 @@ def _ranked_sql(parsed: ParsedQuery, where: str, params: _Params, depth: int, *,
     )"""
 
 
-def _phrase_sql(parsed: ParsedQuery, where: str, params: _Params) -> tuple[str, str, str]:
+def _phrase_sql(parsed: ParsedQuery, query: str, where: str, params: _Params) -> tuple[str, str, str]:
     """For a query with a phrase: the condition "matches in the body", the CTEs every_match and capped,
     and a condition that holds when more than COUNT_LIMIT postmortems are known to match.
 
@@ -271,7 +271,6 @@ def _phrase_sql(parsed: ParsedQuery, where: str, params: _Params) -> tuple[str, 
     often add a phrase beside a word: dns, "name resolution"), the matches through those words are found
     in the index alone, and often already pass COUNT_LIMIT.
     """
-    query = _tsquery(parsed.positive, params)
     words = _tsquery(parsed.positive, params, words_only=True)
     plain = [Clause(tuple(term for term in clause.options if not term.is_phrase)) for clause in parsed.positive]
     plain_ctes, plain_union, sure = "", "", "0"
