@@ -4,6 +4,7 @@ import re
 from datetime import UTC, datetime
 
 import pytest
+from django.contrib.sessions.models import Session
 
 from postmortems import services
 from postmortems.models import Factor, Postmortem, ServiceRole
@@ -276,6 +277,24 @@ def test_the_editor_works_without_javascript(open_page, writer, catalog):
     page.wait_for_url(re.compile(r"#event-\d+$"))
     expect(page.locator(".messages")).to_contain_text("Timeline event added.")
     expect(page.locator("#timeline .event-row")).to_contain_text("Card decline alert fired")
+
+
+def test_an_expired_session_takes_the_editor_to_the_login_page_and_back(open_page, writer, catalog):
+    expect = _expect()
+    draft = _draft(writer, catalog)
+    page = open_page(f"/postmortems/{draft.key}/edit/", user=writer)
+    page.wait_for_load_state("networkidle")  # the similar-incidents panel has loaded (htmx, on load)
+    Session.objects.all().delete()  # the session ends while the editor is open
+
+    page.get_by_label("Summary", exact=True).fill("Card payments were declined.")  # preview and similar ask (htmx)
+
+    page.wait_for_url("**/accounts/login/**")  # the whole page, not the preview
+    assert page.url.endswith(f"/accounts/login/?next=/postmortems/{draft.key}/edit/")
+    page.get_by_label("Username").fill("mira")
+    page.get_by_label("Password").fill("correct horse battery staple")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"**/postmortems/{draft.key}/edit/")
+    expect(page.get_by_label("Summary", exact=True)).to_be_visible()
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
