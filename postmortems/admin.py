@@ -182,6 +182,22 @@ class ReviewRequestAdmin(admin.ModelAdmin):
         return False
 
 
+@admin.register(m.ChangeRequestNotice)
+class ChangeRequestNoticeAdmin(admin.ModelAdmin):
+    """Which authors were told that changes were requested; read-only, since the review workflow writes these."""
+
+    list_display = ["postmortem", "author", "requested_by", "version", "created_at", "email_sent"]
+    list_filter = ["email_sent"]
+    search_fields = ["postmortem__key", "author__username"]
+    list_select_related = ["postmortem", "author", "requested_by"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(m.Revision)
 class RevisionAdmin(admin.ModelAdmin):
     list_display = ["postmortem", "version", "author", "created_at"]

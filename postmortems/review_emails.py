@@ -1,9 +1,11 @@
-"""The email that asks someone to review a postmortem, sent at most once per request.
+"""The review workflow's emails, each sent at most once: asking someone to review a postmortem, and telling its
+authors that changes were requested.
 
-`send_review_requests` is the work behind the `notify_reviewers` task. It takes each pending request with one
-conditional UPDATE (`... WHERE notified_at IS NULL`) before sending, so two runs at once (a retry overlapping
-a slow first attempt, a task delivered twice) never email the same request twice. When sending fails the
-claim is given back and the error raised, and the task retries with backoff.
+`send_review_requests` and `send_change_requests` are the work behind the `notify_reviewers` and
+`notify_authors` tasks. Each takes every pending row with one conditional UPDATE (`... WHERE notified_at IS
+NULL`) before sending, so two runs at once (a retry overlapping a slow first attempt, a task delivered twice)
+never email anyone twice for the same row. When sending fails the claim is given back and the error raised,
+and the task retries with backoff.
 """
 
 from __future__ import annotations
@@ -13,12 +15,14 @@ import smtplib
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.mail import EmailMultiAlternatives
+from django.db import models
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from postmortems.models import ReviewRequest, Status
+from postmortems.models import ChangeRequestNotice, ReviewRequest, Status
 
 logger = logging.getLogger(__name__)
 
@@ -33,15 +37,33 @@ def _absolute(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
+def _name(user: AbstractBaseUser | None) -> str:
+    return (user.get_full_name() or user.get_username()) if user else "Someone"
+
+
+def _claim(model: type[models.Model], pk: int) -> bool:
+    """Take a pending row for this run; False when another run has taken it."""
+    return bool(model.objects.filter(pk=pk, notified_at__isnull=True).update(notified_at=timezone.now()))
+
+
+def _send(model: type[models.Model], pk: int, message: EmailMultiAlternatives) -> None:
+    """Send the message for a claimed row; when sending fails, give the claim back for the retry and raise."""
+    try:
+        message.send()
+    except (smtplib.SMTPException, OSError):
+        model.objects.filter(pk=pk).update(notified_at=None)
+        raise
+    model.objects.filter(pk=pk).update(email_sent=True)
+
+
 def review_request_email(request: ReviewRequest) -> EmailMultiAlternatives:
     """The message for one request: what to review, who asked, their note, and where to comment."""
     postmortem = request.postmortem
-    asked_by = request.requested_by
     context = {
         "request": request,
         "postmortem": postmortem,
         "reviewer": request.reviewer,
-        "asked_by": (asked_by.get_full_name() or asked_by.get_username()) if asked_by else "Someone",
+        "asked_by": _name(request.requested_by),
         "review_url": _absolute(postmortem.get_absolute_url() + "#review"),
         "reviews_url": _absolute(reverse("postmortems:reviews")),
     }
@@ -80,18 +102,67 @@ def send_review_requests(*, postmortem_id: int) -> SendReport:
     reviewer_ids = set(pending[0].postmortem.reviewers.values_list("pk", flat=True))
     newest = {request.reviewer_id: request.pk for request in pending}  # ordered oldest first: the last one wins
     for request in pending:
-        if not ReviewRequest.objects.filter(pk=request.pk, notified_at__isnull=True).update(notified_at=timezone.now()):
+        if not _claim(ReviewRequest, request.pk):
             continue  # another run took it
         reason = _why_not_send(request, reviewer_ids, newest)
         if reason:
             report.skipped += 1
             logger.info("review request %s not emailed: %s", request.pk, reason, extra={"row_id": request.pk})
             continue
-        try:
-            review_request_email(request).send()
-        except (smtplib.SMTPException, OSError):
-            ReviewRequest.objects.filter(pk=request.pk).update(notified_at=None)  # give the claim back for the retry
-            raise
-        ReviewRequest.objects.filter(pk=request.pk).update(email_sent=True)
+        _send(ReviewRequest, request.pk, review_request_email(request))
+        report.sent += 1
+    return report
+
+
+def change_request_email(notice: ChangeRequestNotice) -> EmailMultiAlternatives:
+    """The message for one author: who asked for changes, their note, and where to edit the postmortem."""
+    postmortem = notice.postmortem
+    context = {
+        "notice": notice,
+        "postmortem": postmortem,
+        "asked_by": _name(notice.requested_by),
+        "edit_url": _absolute(reverse("postmortems:edit", kwargs={"key": postmortem.key})),
+        "review_url": _absolute(postmortem.get_absolute_url() + "#review"),
+    }
+    message = EmailMultiAlternatives(
+        subject=f"Changes requested: {postmortem.key} {postmortem.title}"[:200],
+        body=render_to_string("postmortems/email/changes_requested.txt", context),
+        to=[notice.author.email],
+    )
+    message.attach_alternative(render_to_string("postmortems/email/changes_requested.html", context), "text/html")
+    return message
+
+
+def _why_not_tell(notice: ChangeRequestNotice, author_ids: set[int]) -> str:
+    """Why this notice gets no email ("" when it should get one)."""
+    if notice.postmortem.status != Status.DRAFT:
+        return "no longer a draft"
+    if notice.author_id not in author_ids:
+        return "no longer an author"
+    if not notice.author.is_active or not notice.author.email:
+        return "no email address"
+    return ""
+
+
+def send_change_requests(*, postmortem_id: int) -> SendReport:
+    """Email every author told of changes requested on the postmortem and not yet emailed; once per notice."""
+    report = SendReport()
+    pending = list(
+        ChangeRequestNotice.objects.filter(postmortem_id=postmortem_id, notified_at__isnull=True)
+        .select_related("postmortem", "author", "requested_by")
+        .order_by("created_at", "pk")
+    )
+    if not pending:
+        return report
+    author_ids = set(pending[0].postmortem.authors.values_list("pk", flat=True))
+    for notice in pending:
+        if not _claim(ChangeRequestNotice, notice.pk):
+            continue  # another run took it
+        reason = _why_not_tell(notice, author_ids)
+        if reason:
+            report.skipped += 1
+            logger.info("change request notice %s not emailed: %s", notice.pk, reason, extra={"row_id": notice.pk})
+            continue
+        _send(ChangeRequestNotice, notice.pk, change_request_email(notice))
         report.sent += 1
     return report

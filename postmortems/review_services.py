@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from postmortems import services
-from postmortems.models import Postmortem, ReviewComment, ReviewRequest, Status
+from postmortems.models import ChangeRequestNotice, Postmortem, ReviewComment, ReviewRequest, Status
 
 logger = logging.getLogger(__name__)
 
@@ -92,6 +92,26 @@ def _ask(
     return requests
 
 
+def _tell_authors(postmortem: Postmortem, requested_by: AbstractBaseUser, note: str) -> list[ChangeRequestNotice]:
+    """Record the authors to tell that changes were requested (not the one asking); email them once this commits."""
+    notices = ChangeRequestNotice.objects.bulk_create(
+        [
+            ChangeRequestNotice(
+                postmortem=postmortem, author=user, requested_by=requested_by, version=postmortem.version, note=note
+            )
+            for user in postmortem.authors.exclude(pk=requested_by.pk)
+        ],
+        ignore_conflicts=True,
+    )
+    if notices:
+        from postmortems.tasks import enqueue_author_emails  # tasks import modules that import services
+
+        postmortem_id = postmortem.pk
+        # robust, as for the reviewer emails: sending must not undo the committed step (see _ask).
+        transaction.on_commit(lambda: enqueue_author_emails(postmortem_id), robust=True)
+    return notices
+
+
 def submit_for_review(
     *,
     postmortem: Postmortem,
@@ -134,13 +154,14 @@ def change_reviewers(
 
 
 def request_changes(*, postmortem: Postmortem, requested_by: AbstractBaseUser, note: str = "") -> Postmortem:
-    """Send a postmortem in review back to draft; the note becomes a review comment for the authors."""
+    """Send a postmortem in review back to draft; the note becomes a review comment and the authors are emailed."""
     note = note.strip()
     with transaction.atomic():
         current = _locked(postmortem, Status.IN_REVIEW)
         if note:
             services.add_review_comment(postmortem=current, author=requested_by, body=note)
         services.change_status(postmortem=current, status=Status.DRAFT, changed_by=requested_by)
+        _tell_authors(current, requested_by, note)
     logger.info("changes requested on %s", current.key, extra={"user_id": requested_by.pk, "row_id": current.pk})
     postmortem.refresh_from_db()
     return postmortem

@@ -16,7 +16,7 @@ from postmortems.patterns.snapshot import refresh_snapshot
 from postmortems.reading.delivery import deliver_digest_pass, run_team_digest
 from postmortems.reading.schedule import due_team_weeks, stalled_digest_ids
 from postmortems.reading.weeks import parse_iso_week, week_label
-from postmortems.review_emails import send_review_requests
+from postmortems.review_emails import send_change_requests, send_review_requests
 from postmortems.search.tasks import reindex_postmortems_task  # noqa: F401 - registers the search task
 
 logger = logging.getLogger(__name__)
@@ -29,6 +29,8 @@ _RETRY_POLICY = {
     "retry_jitter": True,
     "max_retries": 5,
 }
+# An email task also retries a mail server that fails; its work gives back what it could not send.
+_MAIL_RETRY_POLICY = {**_RETRY_POLICY, "autoretry_for": (*_RETRY_POLICY["autoretry_for"], SMTPException, OSError)}
 
 
 def _queue(task) -> str | None:
@@ -98,7 +100,7 @@ def refresh_pattern_snapshot(self, requested_at: str | None = None) -> dict:
     return {"snapshot": snapshot.pk, "postmortems": snapshot.postmortem_count, "seconds": snapshot.build_seconds}
 
 
-@shared_task(bind=True, **{**_RETRY_POLICY, "autoretry_for": (*_RETRY_POLICY["autoretry_for"], SMTPException, OSError)})
+@shared_task(bind=True, **_MAIL_RETRY_POLICY)
 def notify_reviewers(self, postmortem_id: int) -> dict:
     """Email the people asked to review a postmortem; running it twice emails nobody twice."""
     report = send_review_requests(postmortem_id=postmortem_id)
@@ -111,6 +113,21 @@ def enqueue_reviewer_emails(postmortem_id: int) -> None:
         notify_reviewers.delay(postmortem_id)
     except BrokerError:
         logger.warning("broker unavailable; review emails not queued", extra={"postmortem_id": postmortem_id})
+
+
+@shared_task(bind=True, **_MAIL_RETRY_POLICY)
+def notify_authors(self, postmortem_id: int) -> dict:
+    """Email the authors of a postmortem sent back for changes; running it twice emails nobody twice."""
+    report = send_change_requests(postmortem_id=postmortem_id)
+    return {"sent": report.sent, "skipped": report.skipped}
+
+
+def enqueue_author_emails(postmortem_id: int) -> None:
+    """Queue the emails to the authors; with the broker down the notices stay pending (see docs/review.md)."""
+    try:
+        notify_authors.delay(postmortem_id)
+    except BrokerError:
+        logger.warning("broker unavailable; author emails not queued", extra={"postmortem_id": postmortem_id})
 
 
 def enqueue_pattern_refresh() -> None:

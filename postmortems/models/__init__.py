@@ -46,7 +46,7 @@ from postmortems.models.reading import (
     ReadReceipt,
     SelectionReason,
 )
-from postmortems.models.review import ReviewRequest
+from postmortems.models.review import ChangeRequestNotice, ReviewRequest
 from postmortems.models.search import SearchDocument, SearchSynonym
 from postmortems.models.taxonomy import Factor, FactorFamily
 
@@ -60,6 +60,7 @@ __all__ = [
     "AssumptionKind",
     "AssumptionStatus",
     "AssumptionStatusChange",
+    "ChangeRequestNotice",
     "ContributingFactor",
     "DeliveryStatus",
     "Dependency",

@@ -18,7 +18,8 @@ TITLE = "Checkout retries overloaded the payment gateway"
 
 @pytest.fixture(autouse=True)
 def _no_broker(mocker):
-    """The live server runs in this process: the reviewer email is checked elsewhere (tests/review/test_tasks.py)."""
+    """The live server runs in this process: the review emails are checked elsewhere (tests/review/test_tasks.py)."""
+    mocker.patch("postmortems.tasks.notify_authors.delay")
     return mocker.patch("postmortems.tasks.notify_reviewers.delay")
 
 

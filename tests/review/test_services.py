@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from postmortems import review_services
-from postmortems.models import ReviewComment, ReviewRequest, Revision, Status
+from postmortems.models import ChangeRequestNotice, ReviewComment, ReviewRequest, Revision, Status
 from tests.factories import ReviewCommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -128,6 +128,51 @@ def test_request_changes_without_a_note_adds_no_comment(draft, member, reviewer,
     review_services.request_changes(postmortem=draft, requested_by=reviewer)
 
     assert not ReviewComment.objects.exists()
+
+
+def test_request_changes_tells_each_author_and_emails_after_commit(
+    draft, member, reviewer, queued, mocker, django_capture_on_commit_callbacks
+):
+    noor = UserFactory(username="noor")
+    draft.authors.add(noor)
+    _submit(draft, member, reviewer)
+    notify_authors = mocker.patch("postmortems.tasks.notify_authors.delay")
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        review_services.request_changes(postmortem=draft, requested_by=reviewer, note="Add what kept it small.")
+    assert not notify_authors.called  # nothing leaves before the commit
+
+    for callback in callbacks:
+        callback()
+    notify_authors.assert_called_once_with(draft.pk)
+    notices = ChangeRequestNotice.objects.filter(postmortem=draft).order_by("author__username")
+    assert [(n.author.username, n.requested_by, n.version, n.note, n.notified_at) for n in notices] == [
+        ("mira", reviewer, 3, "Add what kept it small.", None),
+        ("noor", reviewer, 3, "Add what kept it small.", None),
+    ]
+
+
+def test_request_changes_by_an_author_tells_only_the_other_authors(draft, member, reviewer, queued):
+    noor = UserFactory(username="noor")
+    draft.authors.add(noor)
+    _submit(draft, member, reviewer)
+
+    review_services.request_changes(postmortem=draft, requested_by=member)
+
+    assert [n.author for n in ChangeRequestNotice.objects.filter(postmortem=draft)] == [noor]
+
+
+def test_request_changes_by_the_only_author_queues_no_email(
+    draft, member, reviewer, queued, mocker, django_capture_on_commit_callbacks
+):
+    _submit(draft, member, reviewer)
+    notify_authors = mocker.patch("postmortems.tasks.notify_authors.delay")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        review_services.request_changes(postmortem=draft, requested_by=member)
+
+    assert not ChangeRequestNotice.objects.exists()
+    assert not notify_authors.called
 
 
 def test_request_changes_applies_only_in_review(draft, reviewer):

@@ -1,12 +1,13 @@
-"""The reviewer email: at most once per request, retried when the mail server fails, skipped when moot."""
+"""The review emails, to reviewers and to authors sent changes: at most once each, retried when the mail server
+fails, skipped when moot."""
 
 import smtplib
 
 import pytest
 
 from postmortems import review_services
-from postmortems.models import ReviewRequest
-from postmortems.tasks import enqueue_reviewer_emails, notify_reviewers
+from postmortems.models import ChangeRequestNotice, ReviewRequest
+from postmortems.tasks import enqueue_author_emails, enqueue_reviewer_emails, notify_authors, notify_reviewers
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -115,3 +116,121 @@ def test_a_submission_stands_when_sending_fails_in_process(
     draft.refresh_from_db()
     assert draft.status == "in_review"
     assert ReviewRequest.objects.get().notified_at is None  # still pending
+
+
+# The email to the authors when changes are requested.
+
+
+@pytest.fixture
+def co_author(draft):
+    noor = UserFactory(username="noor", first_name="Noor", last_name="Haddad")
+    draft.authors.add(noor)
+    return noor
+
+
+@pytest.fixture
+def sent_back(in_review, co_author, reviewer):
+    """Sent back to draft by the reviewer, with a note; the authors' email not yet sent."""
+    review_services.request_changes(postmortem=in_review, requested_by=reviewer, note="Add what kept it <small>.")
+    return in_review
+
+
+def test_notify_authors_emails_each_author_with_the_note_and_the_edit_link(
+    sent_back, member, co_author, reviewer, mailoutbox
+):
+    result = notify_authors(sent_back.pk)
+
+    assert result == {"sent": 2, "skipped": 0}
+    assert sorted(message.to[0] for message in mailoutbox) == [member.email, co_author.email]
+    message = mailoutbox[0]
+    assert message.subject == f"Changes requested: {sent_back.key} {sent_back.title}"
+    assert "Rita Okafor asked for changes to a postmortem you wrote" in message.body
+    assert "Add what kept it <small>." in message.body  # plain text is not HTML-escaped
+    assert f"http://127.0.0.1:8000/postmortems/{sent_back.key}/edit/" in message.body
+    html = message.alternatives[0][0]
+    assert "Add what kept it &lt;small&gt;." in html  # but the HTML part is
+    assert f'href="http://127.0.0.1:8000/postmortems/{sent_back.key}/edit/"' in html
+    assert all(notice.email_sent for notice in ChangeRequestNotice.objects.all())
+
+
+def test_notify_authors_twice_emails_each_author_once(sent_back, mailoutbox):
+    notify_authors(sent_back.pk)
+    assert notify_authors(sent_back.pk) == {"sent": 0, "skipped": 0}
+
+    assert len(mailoutbox) == 2
+
+
+def test_notify_authors_does_not_email_the_author_who_asked(in_review, member, co_author, mailoutbox):
+    review_services.request_changes(postmortem=in_review, requested_by=member, note="Withdrawn: the timeline is wrong.")
+
+    assert notify_authors(in_review.pk) == {"sent": 1, "skipped": 0}
+    (message,) = mailoutbox
+    assert message.to == [co_author.email]
+    assert "mira asked for changes" in message.body
+
+
+def test_notify_authors_without_a_note_still_links_to_the_editor(in_review, member, reviewer, mailoutbox):
+    review_services.request_changes(postmortem=in_review, requested_by=reviewer)
+
+    notify_authors(in_review.pk)
+
+    (message,) = mailoutbox
+    assert message.to == [member.email]
+    assert "Their note" not in message.body
+    assert f"http://127.0.0.1:8000/postmortems/{in_review.key}/edit/" in message.body
+
+
+def test_notify_authors_skips_an_author_without_an_email_address(sent_back, co_author, member, mailoutbox):
+    co_author.email = ""
+    co_author.save(update_fields=["email"])
+
+    assert notify_authors(sent_back.pk) == {"sent": 1, "skipped": 1}
+    assert [message.to for message in mailoutbox] == [[member.email]]
+    assert not ChangeRequestNotice.objects.get(author=co_author).email_sent
+
+
+def test_notify_authors_skips_a_postmortem_submitted_again(sent_back, member, reviewer, mailoutbox):
+    review_services.submit_for_review(postmortem=sent_back, submitted_by=member, reviewers=[reviewer])
+
+    assert notify_authors(sent_back.pk) == {"sent": 0, "skipped": 2}
+    assert mailoutbox == []
+
+
+def test_notify_authors_gives_the_notice_back_when_the_mail_server_fails(sent_back, mocker, mailoutbox):
+    mocker.patch("django.core.mail.EmailMultiAlternatives.send", side_effect=smtplib.SMTPServerDisconnected("gone"))
+
+    with pytest.raises(smtplib.SMTPServerDisconnected):
+        notify_authors(sent_back.pk)
+
+    first = ChangeRequestNotice.objects.order_by("pk").first()
+    assert first.notified_at is None  # pending again, for the retry
+    mocker.stopall()
+    assert notify_authors(sent_back.pk) == {"sent": 2, "skipped": 0}
+
+
+def test_notify_authors_retries_mail_errors_with_backoff():
+    assert smtplib.SMTPException in notify_authors.autoretry_for
+    assert notify_authors.retry_backoff and notify_authors.max_retries == 5
+
+
+def test_enqueue_author_emails_survives_a_broker_that_is_down(mocker, caplog):
+    from kombu.exceptions import OperationalError
+
+    mocker.patch("postmortems.tasks.notify_authors.delay", side_effect=OperationalError("no broker"))
+
+    enqueue_author_emails(42)
+
+    assert "author emails not queued" in caplog.text
+
+
+def test_changes_requested_stand_when_sending_fails_in_process(
+    in_review, reviewer, mocker, django_capture_on_commit_callbacks
+):
+    mocker.patch("postmortems.tasks.notify_authors.delay", side_effect=smtplib.SMTPConnectError(421, "down"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        review_services.request_changes(postmortem=in_review, requested_by=reviewer, note="Add the mitigator.")
+
+    in_review.refresh_from_db()
+    assert in_review.status == "draft"
+    assert ChangeRequestNotice.objects.get().notified_at is None  # still pending
