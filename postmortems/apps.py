@@ -8,3 +8,4 @@ class PostmortemsConfig(AppConfig):
 
     def ready(self) -> None:
         from postmortems import checks  # noqa: F401  (registers the system checks)
+        from postmortems.search import synonyms  # noqa: F401  (connects its cache's signal receivers)

@@ -3,8 +3,9 @@
 from datetime import timedelta
 
 import pytest
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
 from django.db.models.expressions import RawSQL
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from postmortems import models as m
@@ -119,6 +120,25 @@ def test_search_uses_synonyms_edited_in_the_admin(indexed, reader):
     indexed(key="PM-2026-001", title="The kraken queue stalled")
     m.SearchSynonym.objects.create(terms="mq, kraken")
     assert _keys(_search(reader, "mq")) == ["PM-2026-001"]
+
+
+def test_search_keeps_the_synonyms_between_searches_until_one_changes(indexed, reader):
+    indexed(key="PM-2026-001", title="The kraken queue stalled")
+    assert _keys(_search(reader, "mq")) == []
+    with CaptureQueriesContext(connection) as captured:
+        assert _keys(_search(reader, "mq")) == []
+    assert not any("searchsynonym" in query["sql"] for query in captured.captured_queries)
+
+    synonym = m.SearchSynonym.objects.create(terms="mq, kraken")
+    assert _keys(_search(reader, "mq")) == ["PM-2026-001"]
+    synonym.is_active = False
+    synonym.save()
+    assert _keys(_search(reader, "mq")) == []
+    synonym.is_active = True
+    synonym.save()
+    assert _keys(_search(reader, "mq")) == ["PM-2026-001"]
+    m.SearchSynonym.objects.filter(pk=synonym.pk).delete()
+    assert _keys(_search(reader, "mq")) == []
 
 
 def test_search_ranks_title_above_factor_names_above_body(indexed, reader):
