@@ -1,8 +1,9 @@
 """search_postmortems: one interface over the PostgreSQL and SQLite backends, with graceful fallbacks.
 
-Queries per search, whatever the data size: the synonyms, one statement for the page of ids with the
-total and facet counts (after a SET LOCAL on PostgreSQL), the page's rows, and the names of services,
-factors and teams: 6, or 7 on PostgreSQL (a relaxed query adds one). If the database rejects the full
+Queries per search, whatever the data size: on PostgreSQL one statement (its settings, the page of hits
+with their rows, the total and the facet counts) and one for the names of services, factors and teams;
+on SQLite the page of ids, the counts, the page's rows and the names. A relaxed query adds one search.
+The synonyms come from the cache (one more query when it has none). If the database rejects the full
 query, the same words are tried as a plain query, then as a substring search of titles and summaries,
 and the results say which was used.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable
+from contextlib import AbstractContextManager, nullcontext
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import DatabaseError, connection, transaction
@@ -83,8 +85,8 @@ def search_postmortems(
         return results
 
     hidden = hidden_postmortems(user)
-    ids, counts, used = _run_with_fallbacks(results, parsed, filters, hidden, user)
-    results.hits = _hits(ids, used, hidden)
+    ids, counts, used, rows = _run_with_fallbacks(results, parsed, filters, hidden, user)
+    results.hits = _hits(ids, used, hidden, rows)
     by_facet = _by_facet(counts, filters)
     labels = _labels(by_facet, results.hits)
     results.facets = _facets(by_facet, filters, labels)
@@ -112,12 +114,25 @@ def _run_backend(
     candidate: ParsedQuery | None, filters: SearchFilters, hidden: Fragment | None, limit: int, offset: int
 ) -> BackendPage:
     backend = BACKENDS[backend_name()]
-    # A savepoint, so a failed statement leaves the surrounding transaction usable for the fallback.
-    with transaction.atomic(), connection.cursor() as cursor:
-        backend.prepare(cursor)
+    with _statement_scope(), connection.cursor() as cursor:
         return backend.search(
-            cursor, parsed=candidate, filter_keys=filters.keys(), hidden=hidden, limit=limit, offset=offset
+            cursor,
+            parsed=candidate,
+            filter_keys=filters.keys(),
+            hidden=hidden,
+            limit=limit,
+            offset=offset,
+            columns=_hit_columns(),
         )
+
+
+def _statement_scope() -> AbstractContextManager:
+    """Inside a transaction, a savepoint, so that a failed statement leaves it usable for the fallback. Outside
+    one, PostgreSQL's search is a single round trip that runs in a transaction of its own (its settings hold
+    for that transaction only), so it needs none; SQLite's statements share one, for one snapshot."""
+    if backend_name() == "postgresql" and connection.get_autocommit():
+        return nullcontext()
+    return transaction.atomic()
 
 
 def _run_with_fallbacks(
@@ -126,7 +141,9 @@ def _run_with_fallbacks(
     filters: SearchFilters,
     hidden: Fragment | None,
     user: AbstractBaseUser,
-) -> tuple[list[tuple[int, float]], dict[str, int], ParsedQuery | None]:
+) -> tuple[list[tuple[int, float]], dict[str, int], ParsedQuery | None, list[tuple] | None]:
+    """The page of (id, score), the facet counts, the query that gave them and, when the backend read them
+    with the page, the page's rows."""
     offset = (results.page - 1) * results.page_size
     for mode, candidate in _attempts(parsed):
         if mode == "basic":
@@ -147,10 +164,10 @@ def _run_with_fallbacks(
         if page.phrases_capped:
             results.notices.append(PHRASES_CAPPED_NOTICE)
         _set_mode(results, mode)
-        return page.ids, page.counts, candidate
+        return page.ids, page.counts, candidate, page.rows
     _set_mode(results, "basic")
     ids, counts = _basic_search(results, parsed, filters, user, offset)
-    return ids, counts, parsed
+    return ids, counts, parsed, None
 
 
 def _relaxed(candidate: ParsedQuery, filters: SearchFilters, hidden: Fragment | None, results: SearchResults, offset):
@@ -214,10 +231,21 @@ _KIND_LABELS = dict(Kind.choices)
 _STATUS_LABELS = dict(Status.choices)
 
 
-def _hits(ranked: list[tuple[int, float]], parsed: ParsedQuery | None, hidden: Fragment | None) -> list[SearchHit]:
+def _hits(
+    ranked: list[tuple[int, float]],
+    parsed: ParsedQuery | None,
+    hidden: Fragment | None,
+    rows: list[tuple] | None = None,
+) -> list[SearchHit]:
+    """The results for the ranked ids, from `rows` when the backend read them with the page, else read here."""
     if not ranked:
         return []
-    by_pk = {row[0]: row for row in _page_rows([pk for pk, _ in ranked], hidden)}
+    if rows is None:
+        rows = _page_rows([pk for pk, _ in ranked], hidden)
+    else:
+        converters = _converters()
+        rows = [_converted(row, converters) for row in rows]
+    by_pk = {row[0]: row for row in rows}
     highlighter = Highlighter(parsed.highlight_terms if parsed else [])
     hits = []
     for pk, score in ranked:
@@ -248,11 +276,16 @@ def _hits(ranked: list[tuple[int, float]], parsed: ParsedQuery | None, hidden: F
     return hits
 
 
+def _hit_columns() -> list[str]:
+    """The _HIT_FIELDS as SQL over the postmortem and search document tables (the body cut near MAX_SCAN)."""
+    return [_column(field) for field in _HIT_FIELDS]
+
+
 def _page_rows(pks: list[int], hidden: Fragment | None) -> list[tuple]:
-    """The _HIT_FIELDS of these postmortems (the body cut near MAX_SCAN), in one plain SQL statement,
-    converted as the ORM converts them."""
+    """The _HIT_FIELDS of these postmortems, in one plain SQL statement, converted as the ORM converts them:
+    for a backend that does not read them with the page."""
     quote = connection.ops.quote_name
-    columns = ", ".join(_column(field) for field in _HIT_FIELDS)
+    columns = ", ".join(_hit_columns())
     postmortem_id = f"{quote(Postmortem._meta.db_table)}.{quote(Postmortem._meta.pk.column)}"
     document_id = f"{quote(SearchDocument._meta.db_table)}.{quote(SearchDocument._meta.pk.column)}"
     among = _among(postmortem_id, pks)

@@ -1,12 +1,13 @@
 """PostgreSQL full-text search over the stored, generated tsvector columns (see migration 0006).
 
-One statement per search returns the page, the total and the facet counts. Matching reads
+One statement per search returns the page with its rows, the total and the facet counts, sent in one
+round trip after the search's settings. Matching reads
 `match_vector` (every indexed word, GIN). What makes naive full-text search slow is ranking every
 match of a common word on its whole text, so the work is bounded:
 
 1. candidates: the matches with every query word in their title, summary or names are ranked on the
    short `rank_vector`, stored inline and cheap to rank. With the RUM index (migration 0014) only the
-   first COUNT_LIMIT + 1 of them in the index's own order are read and ranked; without it, all of them.
+   first HEAD_READ of them in the index's own order are read and ranked; without it, all of them.
    Matches with some of the words there follow, then those found only in the body, newest first: all
    of them when there are few, else only as many as the page needs. At most CANDIDATES are kept.
 2. fine ranking: the best RERANK_WINDOW candidates also get the body's contribution (`ts_rank` over
@@ -16,16 +17,17 @@ match of a common word on its whole text, so the work is bounded:
           + BODY_WEIGHT * ts_rank({1, 1, 1, 1}, match_vector, q, normalisation 1)
 
 Ties go to published postmortems, then to the most recent incident. The total is exact up to
-COUNT_LIMIT (and is not counted further when the titles and summaries alone pass it); facet counts are
-exact when at most CANDIDATES postmortems match and otherwise cover the candidates, the best-ranked
-matches; results can be paged up to the CANDIDATES-th. Excluded words and phrases never take part in
-ranking: the postmortems holding them are set aside.
+COUNT_LIMIT, which is CANDIDATES (and is not counted further when the titles and summaries alone pass
+it); facet counts are exact when at most CANDIDATES postmortems match and otherwise cover the
+candidates, the best-ranked matches; results can be paged up to the CANDIDATES-th. Excluded words and
+phrases never take part in ranking: the postmortems holding them are set aside.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Sequence
 
 from django.db import DatabaseError, transaction
 
@@ -38,10 +40,15 @@ BODY_WEIGHTS = "{1.0, 1.0, 1.0, 1.0}"
 BODY_WEIGHT = 0.3
 RERANK_WINDOW = 50  # a page at the largest page size
 CANDIDATES = 300
-COUNT_LIMIT = 1_000
+# Counting beyond what can be paged through would cost more than the rest of a search for a common word.
+COUNT_LIMIT = CANDIDATES
+# How many head matches the RUM index hands out to be ranked: enough that its own order, which differs from
+# the formula above, leaves the best CANDIDATES by the formula among them. At least COUNT_LIMIT + 1.
+HEAD_READ = 1_001
 PHRASE_SCOPE = 1_000
 
 DOC = "postmortems_searchdocument"
+POSTMORTEM = "postmortems_postmortem"
 
 logger = logging.getLogger(__name__)
 
@@ -122,7 +129,7 @@ def _hidden_cte(hidden: Fragment | None, connection) -> str:
 
 
 def has_rum_index(cursor) -> bool:
-    """Whether the RUM index on the short document exists, as `prepare` last found it on this database."""
+    """Whether the RUM index on the short document exists, as this process last found it on this database."""
     return _RUM.get(cursor.db.settings_dict["NAME"], False)
 
 
@@ -159,19 +166,36 @@ def search(
     hidden: Fragment | None,
     limit: int,
     offset: int,
+    columns: Sequence[str] = (),
 ) -> BackendPage:
-    """One page of (id, score), the total and the facet counts, in one statement."""
+    """One page of (id, score), the total and the facet counts, in one statement; with `columns` (SQL over
+    the postmortem and search document tables), the page's rows too, read in the same snapshot.
+
+    The transaction's settings (see `prepare`) go in the same round trip, ahead of the statement, once this
+    process knows whether the database has the RUM index, which decides how the statement is written.
+    """
+    name = cursor.db.settings_dict["NAME"]
+    if name not in _RUM:
+        prepare(cursor)
     params = _Params()
     excluded_cte, excluded = _exclusions(parsed, params)
     where = _filters(filter_keys, hidden, params) + f" AND {excluded}"
     depth = min(CANDIDATES, offset + limit)
     if parsed is not None and parsed.positive:
-        ctes = _ranked_sql(parsed, where, params, depth, rum=has_rum_index(cursor))
+        ctes = _ranked_sql(parsed, where, params, depth, rum=_RUM[name])
     else:
         ctes = _browse_sql(where, params)
-    sql = f"WITH {_hidden_cte(hidden, cursor.db)} {excluded_cte} {ctes} {_tail(params, limit=limit, offset=offset)}"
-    cursor.execute(sql, params)
-    return _page(cursor.fetchall())
+    tail = _tail(params, limit=limit, offset=offset, columns=columns)
+    sql = f"{_SETTINGS}; WITH {_hidden_cte(hidden, cursor.db)} {excluded_cte} {ctes} {tail}"
+    params["rum_index"] = RUM_INDEX
+    try:
+        cursor.execute(sql, params)
+    except DatabaseError:
+        _RUM.pop(name, None)  # the index or the extension may have gone: look again next time
+        raise
+    _RUM[name] = bool(cursor.fetchone()[2])
+    cursor.nextset()
+    return _page(cursor.fetchall(), len(columns))
 
 
 def _ranked_sql(parsed: ParsedQuery, where: str, params: _Params, depth: int, *, rum: bool) -> str:
@@ -184,9 +208,9 @@ def _ranked_sql(parsed: ParsedQuery, where: str, params: _Params, depth: int, *,
     ranked = f"ts_rank({weights}::float4[], d.rank_vector, {query})"
     # The head: matches of the whole query in the title, summary or names. (The short document is a prefix
     # of the long one, same parts and positions, so such a match is a match of the query.) At most
-    # COUNT_LIMIT + 1 are kept; more than COUNT_LIMIT of them means the total is "more than COUNT_LIMIT"
-    # without counting in the large vectors' index (COUNT_LIMIT is never below CANDIDATES). The RUM index
-    # hands them out best first by its own rank, so a common word's thousands of matches are not all read;
+    # HEAD_READ are kept; more than COUNT_LIMIT of them means the total is "more than COUNT_LIMIT" without
+    # counting in the large vectors' index (COUNT_LIMIT is never below CANDIDATES). The RUM index hands
+    # them out best first by its own rank, so a common word's thousands of matches are not all read;
     # without it, or with a phrase (checking positions there is slower than letting GIN find the matches),
     # every head match is ranked. With RUM the limit is a subquery: the planner cannot read it, so it plans
     # for a tenth of the matches and reads the index in order. Given the number, it would plan from its
@@ -195,10 +219,10 @@ def _ranked_sql(parsed: ParsedQuery, where: str, params: _Params, depth: int, *,
     has_phrase = any(term.is_phrase for clause in parsed.positive for term in clause.options)
     if rum and not has_phrase:
         head_match = f"{RUM_DOCUMENT} @@ {query}"
-        order, pick = f"{RUM_DOCUMENT} <=> {query}", f"(SELECT {COUNT_LIMIT + 1})"
+        order, pick = f"{RUM_DOCUMENT} <=> {query}", f"(SELECT {HEAD_READ})"
     else:
         head_match = f"d.rank_vector @@ {query}"
-        order, pick = f"head DESC, {_ties('d')}", f"{COUNT_LIMIT + 1}"
+        order, pick = f"head DESC, {_ties('d')}", f"{HEAD_READ}"
     if has_phrase:
         in_body, matches, known_over = _phrase_sql(parsed, query, where, params)
     else:
@@ -319,29 +343,33 @@ def _browse_sql(where: str, params: _Params) -> str:
     fine AS (SELECT postmortem_id, position, TRUE AS reranked, 0.0::float8 AS score FROM candidates)"""
 
 
-def _tail(params: _Params, *, limit: int, offset: int) -> str:
-    """The three kinds of result row: the page's hits in order, the total (marked "all" when every match
-    was a candidate) and the facet counts over the candidates."""
+def _tail(params: _Params, *, limit: int, offset: int, columns: Sequence[str]) -> str:
+    """The three kinds of result row: the page's hits with their place and `columns`, the total (marked "all"
+    when every match was a candidate) and the facet counts over the candidates."""
+    ordered = "reranked DESC, (CASE WHEN reranked THEN score END) DESC NULLS LAST, position"
+    blanks = ", NULL" * len(columns)
     return f"""
-    SELECT 'hit', p.postmortem_id::text, p.score FROM (
-        SELECT * FROM fine ORDER BY reranked DESC, (CASE WHEN reranked THEN score END) DESC NULLS LAST, position
-        LIMIT {params.add(limit)} OFFSET {params.add(offset)}
+    SELECT 'hit', p.postmortem_id::text, p.score, p.place{"".join(f", {column}" for column in columns)} FROM (
+        SELECT postmortem_id, score, row_number() OVER (ORDER BY {ordered}) AS place FROM fine
     ) AS p
+    JOIN {POSTMORTEM} ON {POSTMORTEM}.id = p.postmortem_id JOIN {DOC} ON {DOC}.postmortem_id = p.postmortem_id
+    WHERE p.place > {params.add(offset)} AND p.place <= {params.add(offset + limit)}
     UNION ALL
     SELECT CASE WHEN (SELECT yes FROM complete) THEN 'all' WHEN (SELECT yes FROM capped) THEN 'capped' ELSE 'total' END,
-           NULL, (SELECT n FROM matched)
+           NULL, (SELECT n FROM matched), NULL{blanks}
     UNION ALL
-    SELECT 'facet', f.key, count(*)
+    SELECT 'facet', f.key, count(*), NULL{blanks}
     FROM candidates c JOIN {DOC} d USING (postmortem_id)
     CROSS JOIN LATERAL jsonb_array_elements_text(d.facets) AS f(key)
     GROUP BY f.key"""
 
 
-def _page(rows) -> BackendPage:
-    page = BackendPage(counts_exact=False)
-    for kind, key, value in rows:
+def _page(rows, width: int) -> BackendPage:
+    page = BackendPage(counts_exact=False, rows=[] if width else None)
+    hits = []
+    for kind, key, value, place, *data in rows:
         if kind == "hit":
-            page.ids.append((int(key), float(value)))
+            hits.append((place, int(key), float(value), tuple(data)))
         elif kind == "facet":
             page.counts[key] = int(value)
         else:
@@ -351,6 +379,10 @@ def _page(rows) -> BackendPage:
             page.total = min(int(value), COUNT_LIMIT)
             page.total_exact = int(value) <= COUNT_LIMIT and kind != "capped"
             page.phrases_capped = kind == "capped"
+    for _place, pk, score, data in sorted(hits):
+        page.ids.append((pk, score))
+        if width:
+            page.rows.append(data)
     page.listed = min(page.total, CANDIDATES)
     return page
 
@@ -379,17 +411,21 @@ def text_matches(
     return [(row[0], float(row[1])) for row in cursor.fetchall()]
 
 
-def prepare(cursor) -> None:
-    """Settings for this search's transaction only, and whether the RUM index is there, in one round trip.
+# Settings for the search's transaction only, and whether the RUM index is there. The planner knows how many
+# rows a common word matches but not that checking each one means decompressing its vector; a sequential scan
+# then looks cheaper than the exact GIN bitmap and is ten times slower. Inside search, it is only allowed when
+# nothing else is possible. That makes some plans look expensive enough for JIT compilation, which costs
+# 50-100 ms and saves nothing on a statement that reads a few thousand rows, so JIT is off too.
+_SETTINGS = (
+    "SELECT set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true),"
+    " to_regclass(%(rum_index)s) IS NOT NULL"
+)
 
-    The planner knows how many rows a common word matches but not that checking each one means
-    decompressing its vector; a sequential scan then looks cheaper than the exact GIN bitmap and is
-    ten times slower. Inside search, it is only allowed when nothing else is possible. That makes some
-    plans look expensive enough for JIT compilation, which costs 50-100 ms and saves nothing on a
-    statement that reads a few thousand rows, so JIT is off too.
+
+def prepare(cursor) -> None:
+    """Apply the search settings to this transaction, and note whether the RUM index is there, in one round trip.
+
+    `search` sends them itself; other statements that match text (similar incidents) call this first.
     """
-    cursor.execute(
-        "SELECT set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true), to_regclass(%s) IS NOT NULL",
-        [RUM_INDEX],
-    )
+    cursor.execute(_SETTINGS, {"rum_index": RUM_INDEX})
     _RUM[cursor.db.settings_dict["NAME"]] = bool(cursor.fetchone()[2])

@@ -59,6 +59,7 @@ class BackendPage:
 
     `total` is exact when `total_exact`; `counts` (facet key -> postmortems) cover every match when
     `counts_exact`, else only the best-ranked ones; `listed` is how many results can be paged through.
+    `rows` are the page's rows, in the order of `ids`, when the backend read them with the page (PostgreSQL).
     """
 
     ids: list[tuple[int, float]] = field(default_factory=list)
@@ -69,6 +70,7 @@ class BackendPage:
     listed: int = 0
     # PostgreSQL: a phrase was looked for in the body of only the most recent postmortems holding its words.
     phrases_capped: bool = False
+    rows: list[tuple] | None = None
 
 
 def facet_counts_from_rows(rows) -> tuple[int, dict[str, int]]:

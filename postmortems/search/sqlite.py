@@ -12,6 +12,8 @@ quoted string, so no input can be read as FTS5 syntax.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from postmortems.search.query import Clause, ParsedQuery
 from postmortems.search.sql import BackendPage, Fragment, facet_counts_from_rows
 
@@ -75,8 +77,12 @@ def search(
     hidden: Fragment | None,
     limit: int,
     offset: int,
+    columns: Sequence[str] = (),
 ) -> BackendPage:
-    """One page of (id, score), the total and the facet counts; all exact (embedded databases are small)."""
+    """One page of (id, score), the total and the facet counts; all exact (embedded databases are small).
+
+    `columns` is not read: the page's rows are read apart, which costs little here.
+    """
     ids = ranked_ids(cursor, parsed=parsed, filter_keys=filter_keys, hidden=hidden, limit=limit, offset=offset)
     total, counts = count_and_facets(cursor, parsed=parsed, filter_keys=filter_keys, hidden=hidden)
     return BackendPage(ids=ids, total=total, counts=counts, listed=total)

@@ -54,3 +54,79 @@ def test_search_page_rows_leave_out_postmortems_hidden_from_the_person(indexed, 
     ranked = [(restricted.pk, 2.0), (shown.pk, 1.0)]
     assert [hit.key for hit in search_engine._hits(ranked, None, hidden_postmortems(outsider))] == ["PM-2026-001"]
     assert [hit.key for hit in search_engine._hits(ranked, None, None)] == ["PM-2026-002", "PM-2026-001"]
+
+
+@pytest.mark.postgres
+def test_search_statement_reads_the_page_rows_as_they_would_be_read_apart(indexed, team, outsider):
+    """On PostgreSQL the page's rows come with the page, in the same snapshot and through the same visibility
+    rule; they are the rows the engine reads apart for a backend that does not."""
+    from django.db import connection
+
+    from postmortems.search import postgres
+    from postmortems.search.query import parse_query
+
+    long_body = "filler " * (MAX_SCAN // 4) + "gateway at the end"
+    indexed(key="PM-2026-001", title="Gateway fault", services=["checkout"], narrative=long_body)
+    indexed(key="PM-2026-002", title="Gateway timeout", summary="Gateway gateway", factors=["load.hidden-limit"])
+    indexed(key="PM-2026-003", title="Gateway", restricted=True, allowed_teams=[team])
+    hidden = hidden_postmortems(outsider)
+    with connection.cursor() as cursor:
+        page = postgres.search(
+            cursor,
+            parsed=parse_query("gateway"),
+            filter_keys=[],
+            hidden=hidden,
+            limit=2,
+            offset=0,
+            columns=search_engine._hit_columns(),
+        )
+    converters = search_engine._converters()
+    rows = [search_engine._converted(row, converters) for row in page.rows]
+    assert [row[0] for row in rows] == [pk for pk, _ in page.ids] and len(rows) == 2
+    assert sorted(rows) == sorted(search_engine._page_rows([pk for pk, _ in page.ids], hidden))
+    assert {row[1] for row in rows} == {"PM-2026-001", "PM-2026-002"}
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_search_outside_a_transaction_keeps_its_settings_to_itself(indexed, reader):
+    """Outside a transaction the settings travel with the search statement and end with it."""
+    from django.db import connection
+
+    indexed(key="PM-2026-001", title="Gateway fault")
+    assert connection.get_autocommit()
+    assert [hit.key for hit in _search(reader, "gateway").hits] == ["PM-2026-001"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('enable_seqscan'), current_setting('jit')")
+        assert cursor.fetchone() == ("on", "on")
+
+
+@pytest.mark.postgres
+def test_search_looks_for_the_rum_index_again_after_a_failed_statement(db, monkeypatch):
+    from django.db import DatabaseError, connection
+
+    from postmortems.search import postgres
+    from postmortems.search.query import parse_query
+
+    class FailingCursor:
+        def __init__(self, cursor):
+            self.db = cursor.db
+            self.cursor = cursor
+
+        def execute(self, sql, params=None):
+            if "WITH" in sql:
+                raise DatabaseError("the server went away")
+            return self.cursor.execute(sql, params)
+
+        def fetchone(self):
+            return self.cursor.fetchone()
+
+    name = connection.settings_dict["NAME"]
+    with connection.cursor() as cursor:
+        postgres.prepare(cursor)
+        assert name in postgres._RUM
+        with pytest.raises(DatabaseError):
+            postgres.search(
+                FailingCursor(cursor), parsed=parse_query("gateway"), filter_keys=[], hidden=None, limit=5, offset=0
+            )
+    assert name not in postgres._RUM

@@ -444,6 +444,7 @@ def test_search_answers_the_same_with_and_without_the_rum_index(indexed, reader,
 
     monkeypatch.setattr(postgres, "CANDIDATES", 4)
     monkeypatch.setattr(postgres, "COUNT_LIMIT", 6)
+    monkeypatch.setattr(postgres, "HEAD_READ", 7)
     for n in range(5):
         indexed(key=f"PM-2026-00{n + 1}", title=f"Latency spike {n}", summary="Latency latency" if n == 2 else "x")
     indexed(key="PM-2026-006", title="Disk full", narrative="Latency rose; the connection pool was exhausted.")

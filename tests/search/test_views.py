@@ -84,6 +84,9 @@ def _queries_for_search_page(client, query):
 
 def test_search_page_issues_the_same_number_of_queries_whatever_the_data_size(reader_client, indexed):
     indexed(title="Gateway fault one", services=["checkout"], factors=["load.hidden-limit"])
+    # The first search of a process also reads the synonyms into the cache (and, on PostgreSQL, whether
+    # the RUM index is there); the counts below are for the searches after it.
+    _queries_for_search_page(reader_client, "warm-up")
     few = _queries_for_search_page(reader_client, "gateway")
     for n in range(12):
         indexed(
@@ -94,9 +97,10 @@ def test_search_page_issues_the_same_number_of_queries_whatever_the_data_size(re
             actions=["Fix the gateway"],
         )
     many = _queries_for_search_page(reader_client, "gateway")
-    # session, user, profile, synonyms, page of ids, total and facets, the page's rows, service, factor and
-    # team names: 10, the same for 1 result as for 13.
-    assert few == many <= 12
+    # Session, user with profile, the search in a savepoint of the test's transaction (on PostgreSQL one
+    # statement for the page's rows, the total and the facets; on SQLite the page of ids, the counts, then
+    # the rows), the names of services, factors and teams: the same for 1 result as for 13.
+    assert few == many <= (6 if connection.vendor == "postgresql" else 8)
 
 
 def test_similar_fragment_lists_similar_postmortems(reader_client, indexed):
