@@ -12,8 +12,8 @@ import html
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from django.utils.safestring import SafeString, mark_safe
 
@@ -40,8 +40,9 @@ def _same_length_fold_table() -> dict[int, str]:
 _FOLD = _same_length_fold_table()
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
+    """Where a needle (index into Highlighter.needles) matched: text[start:end]."""
+
     start: int
     end: int
     needle: int
@@ -56,7 +57,11 @@ class Highlighter:
             stems = tuple(stem(word) for word in term.words)
             if stems and stems not in self.needles:
                 self.needles.append(stems)
-        firsts = {needle[0] for needle in self.needles}
+        # Each needle's first stem -> (its index, the stems after it), in the needles' order.
+        self._by_first: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
+        for index, needle in enumerate(self.needles):
+            self._by_first.setdefault(needle[0], []).append((index, needle[1:]))
+        firsts = set(self._by_first)
         # A cheap first pass finds words starting like a needle's first stem; each is then checked by its stem.
         self._prefixes = sorted({s[:-1] if len(s) > 3 else s for s in firsts}, key=len, reverse=True)
         candidate = r"(?:" + "|".join(map(re.escape, self._prefixes)) + r")\w*(?:['’.\-]\w+)*"
@@ -70,11 +75,8 @@ class Highlighter:
         matches = self._candidates_any_case.finditer(folded) if any_case else self._candidates(folded)
         found: list[Hit] = []
         for match in matches:
-            first = _stem_of(match.group())
-            for index, needle in enumerate(self.needles):
-                if needle[0] != first:
-                    continue
-                end = self._phrase_end(folded, match.end(), needle[1:])
+            for index, rest in self._by_first.get(_stem_of(match.group()), ()):
+                end = self._phrase_end(folded, match.end(), rest) if rest else match.end()
                 if end is not None:
                     found.append(Hit(match.start(), end, index))
                     break
@@ -174,16 +176,16 @@ def _best_line(text: str, hits: list[Hit]) -> tuple[int, str, list[Hit]]:
     return len({h.needle for h in line_hits}), line, shifted
 
 
-_WORD_BOUNDARY = re.compile(r"\b")
-
-
-def _word_starts(text: str, prefix: str) -> Iterator[int]:
-    """Where `prefix` starts a word of `text`."""
+def _word_starts(text: str, prefix: str) -> list[int]:
+    """Where `prefix` (which starts with a letter or digit) starts a word of `text`."""
+    starts = []
     start = text.find(prefix)
     while start >= 0:
-        if _WORD_BOUNDARY.match(text, start):
-            yield start
+        # A word starts where the character before is not a word character: what the regex \b checks here.
+        if start == 0 or not (text[start - 1].isalnum() or text[start - 1] == "_"):
+            starts.append(start)
         start = text.find(prefix, start + 1)
+    return starts
 
 
 def _folded(text: str) -> tuple[str, bool]:
