@@ -172,7 +172,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 
-# The default cache holds API rate-limit counts. Point CACHE_URL at Redis so that every web process shares them.
+# The default cache holds API rate-limit counts and the search synonyms. Point CACHE_URL at Redis so that every
+# web process shares them.
 CACHE_URL = env_str("CACHE_URL")
 CACHES = {
     "default": (
@@ -181,6 +182,8 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# Django's database sessions, read with one plain statement (kb/sessions.py).
+SESSION_ENGINE = "kb.sessions"
 
 REST_FRAMEWORK = {
     # Token first: an unauthenticated request then gets 401 with `WWW-Authenticate: Token`, not a bare 403.
