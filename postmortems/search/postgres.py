@@ -233,7 +233,7 @@ def _ranked_sql(parsed: ParsedQuery, where: str, params: _Params, depth: int, *,
     capped AS (SELECT FALSE AS yes),"""
     return f"""
     head_pick AS MATERIALIZED (
-        SELECT d.postmortem_id, d.is_published, d.started_at, {ranked} AS head
+        SELECT d.postmortem_id, d.is_published, d.started_at, {ranked} AS head, d.facets
         FROM {DOC} d
         WHERE {head_match} AND {where}
         ORDER BY {order}
@@ -246,11 +246,11 @@ def _ranked_sql(parsed: ParsedQuery, where: str, params: _Params, depth: int, *,
     ),
     complete AS (SELECT (SELECT n FROM matched) <= {CANDIDATES} AND NOT (SELECT yes FROM capped) AS yes),
     head_all AS MATERIALIZED (
-        SELECT postmortem_id, is_published, started_at, 1 AS tier, head
+        SELECT postmortem_id, is_published, started_at, 1 AS tier, head, facets
         FROM head_pick d ORDER BY head DESC, {_ties("d")} LIMIT {CANDIDATES}
     ),
     head_some AS MATERIALIZED (
-        SELECT d.postmortem_id, d.is_published, d.started_at, 2 AS tier, {ranked} AS head
+        SELECT d.postmortem_id, d.is_published, d.started_at, 2 AS tier, {ranked} AS head, d.facets
         FROM {DOC} d
         WHERE ((SELECT yes FROM complete) OR (SELECT count(*) FROM head_all) < {depth_param})
           AND {in_body} AND d.rank_vector @@ {anywhere} AND NOT (d.rank_vector @@ {query})
@@ -260,7 +260,7 @@ def _ranked_sql(parsed: ParsedQuery, where: str, params: _Params, depth: int, *,
     ),
     -- Matches only in the body: all of them when they are few, else only what this page still needs.
     body AS MATERIALIZED (
-        SELECT d.postmortem_id, d.is_published, d.started_at, 3 AS tier, 0::float4 AS head
+        SELECT d.postmortem_id, d.is_published, d.started_at, 3 AS tier, 0::float4 AS head, d.facets
         FROM {DOC} d
         WHERE ((SELECT yes FROM complete)
                OR (SELECT count(*) FROM head_all) + (SELECT count(*) FROM head_some) < {depth_param})
@@ -269,7 +269,7 @@ def _ranked_sql(parsed: ParsedQuery, where: str, params: _Params, depth: int, *,
         LIMIT (SELECT CASE WHEN yes THEN {CANDIDATES} ELSE {depth_param} END FROM complete)
     ),
     candidates AS MATERIALIZED (
-        SELECT c.postmortem_id, c.is_published, c.started_at, c.head,
+        SELECT c.postmortem_id, c.is_published, c.started_at, c.head, c.facets,
                row_number() OVER (ORDER BY c.tier, c.head DESC, {_ties("c")}) AS position
         FROM (SELECT * FROM head_all UNION ALL SELECT * FROM head_some UNION ALL SELECT * FROM body) AS c
     ),
@@ -337,7 +337,8 @@ def _browse_sql(where: str, params: _Params) -> str:
     capped AS (SELECT FALSE AS yes),
     complete AS (SELECT (SELECT n FROM matched) <= {CANDIDATES} AS yes),
     candidates AS MATERIALIZED (
-        SELECT d.postmortem_id, d.is_published, d.started_at, row_number() OVER (ORDER BY {_ties("d")}) AS position
+        SELECT d.postmortem_id, d.is_published, d.started_at, d.facets,
+               row_number() OVER (ORDER BY {_ties("d")}) AS position
         FROM (SELECT d.* FROM {DOC} d WHERE {where} ORDER BY {_ties("d")} LIMIT {CANDIDATES}) AS d
     ),
     fine AS (SELECT postmortem_id, position, TRUE AS reranked, 0.0::float8 AS score FROM candidates)"""
@@ -359,8 +360,7 @@ def _tail(params: _Params, *, limit: int, offset: int, columns: Sequence[str]) -
            NULL, (SELECT n FROM matched), NULL{blanks}
     UNION ALL
     SELECT 'facet', f.key, count(*), NULL{blanks}
-    FROM candidates c JOIN {DOC} d USING (postmortem_id)
-    CROSS JOIN LATERAL jsonb_array_elements_text(d.facets) AS f(key)
+    FROM candidates c CROSS JOIN LATERAL jsonb_array_elements_text(c.facets) AS f(key)
     GROUP BY f.key"""
 
 
