@@ -6,9 +6,9 @@ Needs the corpus from bench/search_corpus.py. For each of 50 representative quer
 some phrases, OR, exclusions and filters) it runs, warm:
 
 - the API: GET /api/v1/search/?q=... through Django's full stack (middleware, session auth, DRF, JSON);
-- raw SQL: the same SQL statements the API view sent for that search (synonyms, the search
-  statement with page, total and facet counts, the page's rows, the labels), replayed on a cursor,
-  leaving out only the session and user lookups every request makes;
+- raw SQL: the same SQL statements the API view sent for that search (the search statement with its
+  settings, the page's rows, the total and the facet counts; the labels), replayed on a cursor as the
+  API ran them, every result read, leaving out only the session and user lookups every request makes;
 - a naive ILIKE scan: every word as a substring of title, summary or narrative, newest first.
 
 and prints per-query figures, then p50/p95 of each, the API/raw ratio and the speed-up over ILIKE. It
