@@ -130,3 +130,20 @@ def test_search_looks_for_the_rum_index_again_after_a_failed_statement(db, monke
                 FailingCursor(cursor), parsed=parse_query("gateway"), filter_keys=[], hidden=None, limit=5, offset=0
             )
     assert name not in postgres._RUM
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_search_outside_a_transaction_falls_back_when_the_database_rejects_it(indexed, reader, monkeypatch):
+    """A statement the server refuses ends its own transaction; the fallback and later statements still run."""
+    from django.db import connection
+
+    from postmortems.search import postgres
+
+    indexed(key="PM-2026-001", title="Gateway fault")
+    monkeypatch.setattr(postgres, "CONFIG", "no_such_configuration")
+    results = _search(reader, "gateway")
+    assert results.mode == "basic" and [hit.key for hit in results.hits] == ["PM-2026-001"]
+    assert connection.get_autocommit() and not connection.needs_rollback
+    monkeypatch.undo()
+    assert [hit.key for hit in _search(reader, "gateway").hits] == ["PM-2026-001"]
