@@ -425,8 +425,7 @@ def editor_context(
     states = states or {}
     previewing = bool(previews)
     if not previews:
-        # The preview beside each section starts as the text in the form, rendered as the page will show it.
-        previews = {name: render_markdown(normalise_text(form[name].value() or "")) for name, _l, _p in SECTIONS}
+        previews = _first_previews(form, postmortem)
     context: dict[str, Any] = {
         "postmortem": postmortem,
         "form": form,
@@ -466,6 +465,19 @@ def editor_context(
     else:
         context["checks"] = checks if checks is not None else draft_checks(Postmortem(**_document_values(form)))
     return context
+
+
+def _first_previews(form: PostmortemForm, postmortem: Postmortem | None) -> dict[str, str]:
+    """What the preview beside each section starts as: the text in the form, rendered as the page will show it.
+
+    Where that is the saved text, it is the HTML rendered when it was saved, which the postmortem's page shows.
+    """
+    previews = {}
+    for name, _label, _prompt in SECTIONS:
+        text = normalise_text(form[name].value() or "")
+        as_saved = postmortem is not None and text == getattr(postmortem, name)
+        previews[name] = getattr(postmortem, f"{name}_html") if as_saved else render_markdown(text)
+    return previews
 
 
 def _document_values(form: PostmortemForm) -> dict[str, str]:

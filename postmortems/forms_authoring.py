@@ -10,6 +10,7 @@ version is compared with what others saved since (views_authoring.py).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, tzinfo
 from functools import cache, cached_property
 from typing import Any
@@ -23,7 +24,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.choices import BaseChoiceIterator
 
+from postmortems.forms_rendering import EDITOR_RENDERER
 from postmortems.models import (
     MARKDOWN_FIELDS,
     Assumption,
@@ -90,6 +93,25 @@ def normalise_text(value: str) -> str:
 @cache
 def zone_names() -> tuple[str, ...]:
     return tuple(sorted(available_timezones()))
+
+
+class SharedChoices(BaseChoiceIterator):
+    """A choice list made once and given as it is to every field that offers it.
+
+    Django copies and re-checks a plain list for each field and widget it is given (`normalize_choices`): on
+    the editor that was every row form of the page, and the 600 time zones on every document form.
+    """
+
+    def __init__(self, choices: Iterable[tuple[Any, Any]]):
+        self.items = tuple(choices)
+
+    def __iter__(self) -> Iterator[tuple[Any, Any]]:
+        return iter(self.items)
+
+
+@cache
+def zone_choices() -> SharedChoices:
+    return SharedChoices((name, name) for name in zone_names())
 
 
 def zone_of(name: str) -> tzinfo:
@@ -186,6 +208,27 @@ class EditorChoices:
         return {str(assumption.pk): assumption for assumption in self.assumptions}
 
     @cached_property
+    def factor_choices(self) -> SharedChoices:
+        """The factors grouped by family, for the factor list of every factor row."""
+        return SharedChoices(
+            (family.name, tuple((factor.slug, factor.name) for factor in factors)) for family, factors in self.families
+        )
+
+    @cached_property
+    def service_choices(self) -> SharedChoices:
+        return SharedChoices((service.slug, service.name) for service in self.services)
+
+    @cached_property
+    def team_choices(self) -> SharedChoices:
+        return SharedChoices((team.slug, team.name) for team in self.teams)
+
+    @cached_property
+    def assumption_choices(self) -> SharedChoices:
+        return SharedChoices(
+            [("", "None"), *((str(assumption.pk), assumption.statement) for assumption in self.assumptions)]
+        )
+
+    @cached_property
     def people(self) -> list[AbstractBaseUser]:
         users = get_user_model().objects.filter(is_active=True).order_by("username")
         return list(users.only("id", "username", "first_name", "last_name")[:MAX_SUGGESTED_PEOPLE])
@@ -204,6 +247,7 @@ def _usernames(text: str) -> list[str]:
 class PostmortemForm(forms.Form):
     """Facts and sections of one postmortem. `cleaned_data` becomes create/update_postmortem's arguments."""
 
+    default_renderer = EDITOR_RENDERER
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     title = forms.CharField(max_length=200, label="Title", error_messages={"required": "Give the postmortem a title."})
     kind = forms.ChoiceField(choices=Kind.choices, label="Kind")
@@ -256,11 +300,10 @@ class PostmortemForm(forms.Form):
             self.fields[name] = forms.CharField(
                 required=False, strip=False, max_length=100_000, label=label, widget=forms.Textarea(attrs={"rows": 6})
             )
-        self.fields["timezone"].choices = [(name, name) for name in zone_names()]
-        service_choices = [(service.slug, service.name) for service in choices.services]
+        self.fields["timezone"].choices = zone_choices()
         for field in SERVICE_FIELDS.values():
-            self.fields[field].choices = service_choices
-        self.fields["allowed_teams"].choices = [(team.slug, team.name) for team in choices.teams]
+            self.fields[field].choices = choices.service_choices
+        self.fields["allowed_teams"].choices = choices.team_choices
         if postmortem is not None:
             self.fields["version"].required = True
 

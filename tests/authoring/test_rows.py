@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from postmortems import services
 from postmortems.models import (
@@ -222,6 +223,46 @@ def test_the_factor_picker_explains_factors_and_roles_without_javascript(client,
     assert "How did demand and capacity interact over time?" in body  # a family's question
     assert "what kept it from being worse?" in body  # the mitigator role's explanation
     assert '<optgroup label="Load, saturation and feedback">' in body
+
+
+def test_every_factor_row_offers_the_whole_taxonomy_with_its_definitions(client, member, draft):
+    tag = services.add_contributing_factor(
+        postmortem=draft, added_by=member, factor=Factor.objects.get(slug="load.hidden-limit"), role="amplifier"
+    )
+    client.force_login(member)
+    body = client.get(_url("edit", draft)).content.decode()
+    factors = list(Factor.objects.filter(is_active=True).select_related("family"))
+    # Each factor is a choice in the row's list and in the add form's, and the glossary gives its definition and
+    # its family's question.
+    missing = [
+        factor.slug
+        for factor in factors
+        if body.count(f'<option value="{factor.slug}"') != 2
+        or escape(factor.definition) not in body
+        or escape(factor.family.question) not in body
+    ]
+    assert len(factors) > 40 and missing == []
+    assert f'id="id_factor-{tag.pk}-factor"' in body and '<option value="load.hidden-limit" selected>' in body
+
+
+def test_the_editor_shows_the_taxonomy_as_it_is_now(client, member, draft):
+    services.add_contributing_factor(
+        postmortem=draft, added_by=member, factor=Factor.objects.get(slug="load.hidden-limit"), role="amplifier"
+    )
+    client.force_login(member)
+    client.get(_url("edit", draft))
+    factor = Factor.objects.select_related("family").get(slug="load.retry-feedback-loop")
+    factor.name, factor.definition = "Retry storm", "Retries multiplied the load they were meant to ride out."
+    factor.save()
+    factor.family.name, factor.family.question = "Load and feedback", "What amplified the demand?"
+    factor.family.save()
+    Factor.objects.filter(slug="load.hidden-limit").update(is_active=False)
+    body = client.get(_url("edit", draft)).content.decode()
+    assert '<option value="load.retry-feedback-loop">Retry storm</option>' in body
+    assert "Retries multiplied the load they were meant to ride out." in body
+    assert '<optgroup label="Load and feedback">' in body and "What amplified the demand?" in body
+    # A retired factor stays offered only where it is in use: its row's list and the add form's, marked.
+    assert body.count('<option value="load.hidden-limit"') == 2 and "Hidden limit (retired)" in body
 
 
 def test_a_factor_preview_without_javascript_saves_nothing(client, member, draft, checkout):

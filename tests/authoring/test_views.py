@@ -90,6 +90,16 @@ def test_preview_renders_the_sections_without_saving(client, member):
     assert not Postmortem.objects.exists()
 
 
+def test_the_editor_starts_each_preview_as_the_postmortems_page_shows_it(client, member, draft):
+    Postmortem.objects.filter(pk=draft.pk).update(impact_html="<p>As <strong>published</strong>.</p>")
+    client.force_login(member)
+    body = client.get(_edit(draft)).content.decode()
+    assert 'id="id_impact_preview"><p>As <strong>published</strong>.</p>' in body
+    # Text that is not the saved text is rendered as typed.
+    body = client.post(_edit(draft), form_data(draft, impact="Now *typed*.", preview="1")).content.decode()
+    assert 'id="id_impact_preview"><p>Now <em>typed</em>.</p>' in body
+
+
 def test_viewers_may_not_write_or_edit(client, viewer, draft):
     client.force_login(viewer)
     assert client.get(CREATE).status_code == 403
