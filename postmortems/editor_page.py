@@ -6,7 +6,6 @@ factors and action items) build their answers from here, so a full page and an h
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
@@ -17,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from postmortems import lint
+from postmortems.diffing import DiffLine, diff_lines
 from postmortems.forms_authoring import (
     FORM_KEYS,
     SECTION_LABELS,
@@ -277,7 +277,7 @@ class FieldChange:
     outcome: str  # MERGED: theirs is now in your form; CONFLICT: you both changed it, yours is kept; SAME
     before: str
     after: str
-    lines: list[tuple[str, str]] = field(default_factory=list)  # ("same" | "removed" | "added", line)
+    lines: list[DiffLine] = field(default_factory=list)  # what they changed in a text field
 
 
 @dataclass
@@ -324,22 +324,6 @@ def _show(value: Any, zone: tzinfo) -> str:
     return str(value)
 
 
-def _line_diff(before: str, after: str) -> list[tuple[str, str]]:
-    """Changed lines with one line of context, as ("same" | "removed" | "added", text)."""
-    old, new = before.splitlines(), after.splitlines()
-    lines: list[tuple[str, str]] = []
-    for group in difflib.SequenceMatcher(None, old, new, autojunk=False).get_grouped_opcodes(1):
-        if lines:
-            lines.append(("gap", "…"))
-        for tag, i1, i2, j1, j2 in group:
-            if tag == "equal":
-                lines += [("same", line) for line in old[i1:i2]]
-                continue
-            lines += [("removed", line) for line in old[i1:i2]]
-            lines += [("added", line) for line in new[j1:j2]]
-    return lines
-
-
 def _revisions(postmortem: Postmortem, loaded: int) -> tuple[dict | None, dict, list[str]]:
     """The snapshot the editor was loaded from, the current one, and who saved in between."""
     snapshots = dict(
@@ -384,7 +368,7 @@ def find_conflict(postmortem: Postmortem, form: PostmortemForm, loaded: int) -> 
             outcome = CONFLICT
         change = FieldChange(key, _label(key), outcome, _show(before, zone), _show(current[key], zone))
         if key in SECTION_LABELS:
-            change.lines = _line_diff(base[key] if base is not None else mine[key], current[key])
+            change.lines = diff_lines(before.splitlines(), current[key].splitlines())
         changes.append(change)
     # Revisions recorded before snapshots held the rows have no such keys: say nothing rather than guess.
     also = [

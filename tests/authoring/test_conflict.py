@@ -68,7 +68,11 @@ def test_when_both_changed_the_same_field_their_text_is_shown_and_yours_is_kept(
     assert "You both changed it" in body
     assert "You both changed 1 field." in body
     assert "Card payments stopped at 10:31." in body  # theirs, in the difference
-    assert '<span class="visually-hidden">Added: </span>Card payments stopped at 10:31.</ins>' in body
+    assert (
+        '<li class="diff-line diff-added"><span class="diff-sign" aria-hidden="true">+</span>'
+        '<span class="visually-hidden">Added: </span>'
+        '<span class="diff-text">Card payments stopped at 10:31.</span></li>'
+    ) in body
     assert ">\nCheckout failed for some customers.\nThe payment client retried every request.</textarea>" in body
     assert "Someone else changed this too" in body
     draft.refresh_from_db()
