@@ -40,6 +40,18 @@ def test_a_save_from_an_old_version_is_refused_and_shows_what_changed(client, me
     assert (draft.version, draft.narrative, draft.summary) == (2, "", "Checkout failed for 4% of customers.")
 
 
+def test_the_report_marks_the_words_they_changed_within_a_line(client, member, bea, draft):
+    loaded = form_data(draft)
+    before = draft.summary
+    services.update_postmortem(
+        postmortem=draft, expected_version=1, changed_by=bea, summary=before.replace("Checkout", "Payment", 1)
+    )
+    client.force_login(member)
+    body = client.post(_edit(draft), {**loaded, "narrative": "Mine."}).content.decode()
+    assert '<div class="conflict-diff" role="group" aria-label="What they changed in summary">' in body
+    assert "<del>Checkout</del>" in body and "<ins>Payment</ins>" in body
+
+
 def test_saving_the_merged_form_keeps_both_changes(client, member, bea, draft):
     loaded = form_data(draft)
     services.update_postmortem(postmortem=draft, expected_version=1, changed_by=bea, summary="Bea's summary.")
