@@ -82,12 +82,17 @@ def deliver_digest(self, digest_id: int) -> dict:
     return {"digest": digest.pk, "sent": report.sent, "retrying": report.retrying}
 
 
+def _delay(task, *args, if_down: str, extra: dict | None = None) -> None:
+    """Queue `task`; with the broker down, log `if_down` and return (each caller's work is picked up later)."""
+    try:
+        task.delay(*args)
+    except BrokerError:
+        logger.warning("broker unavailable; %s", if_down, extra=extra or {})
+
+
 def enqueue_digest_pass(digest_id: int) -> None:
     """Queue a pass; with the broker down the rows stay pending and the next beat tick picks them up."""
-    try:
-        deliver_digest.delay(digest_id)
-    except BrokerError:
-        logger.warning("broker unavailable; the next beat tick will send this digest", extra={"digest": digest_id})
+    _delay(deliver_digest, digest_id, if_down="the next beat tick will send this digest", extra={"digest": digest_id})
 
 
 @shared_task(bind=True, **_RETRY_POLICY)
@@ -109,10 +114,7 @@ def notify_reviewers(self, postmortem_id: int) -> dict:
 
 def enqueue_reviewer_emails(postmortem_id: int) -> None:
     """Queue the review emails; with the broker down the requests stay pending (see docs/review.md)."""
-    try:
-        notify_reviewers.delay(postmortem_id)
-    except BrokerError:
-        logger.warning("broker unavailable; review emails not queued", extra={"postmortem_id": postmortem_id})
+    _delay(notify_reviewers, postmortem_id, if_down="review emails not queued", extra={"postmortem_id": postmortem_id})
 
 
 @shared_task(bind=True, **_MAIL_RETRY_POLICY)
@@ -124,15 +126,13 @@ def notify_authors(self, postmortem_id: int) -> dict:
 
 def enqueue_author_emails(postmortem_id: int) -> None:
     """Queue the emails to the authors; with the broker down the notices stay pending (see docs/review.md)."""
-    try:
-        notify_authors.delay(postmortem_id)
-    except BrokerError:
-        logger.warning("broker unavailable; author emails not queued", extra={"postmortem_id": postmortem_id})
+    _delay(notify_authors, postmortem_id, if_down="author emails not queued", extra={"postmortem_id": postmortem_id})
 
 
 def enqueue_pattern_refresh() -> None:
     """Queue a refresh; with the broker down, the scheduled run catches up (pages stay correct meanwhile)."""
-    try:
-        refresh_pattern_snapshot.delay(timezone.now().isoformat())
-    except BrokerError:
-        logger.warning("broker unavailable; the scheduled run will refresh the pattern figures")
+    _delay(
+        refresh_pattern_snapshot,
+        timezone.now().isoformat(),
+        if_down="the scheduled run will refresh the pattern figures",
+    )
