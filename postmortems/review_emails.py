@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import logging
 import smtplib
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -89,29 +91,47 @@ def _why_not_send(request: ReviewRequest, reviewer_ids: set[int], newest: dict[i
     return ""
 
 
-def send_review_requests(*, postmortem_id: int) -> SendReport:
-    """Email every reviewer of the postmortem who was asked and not yet emailed; once per person per round."""
-    report = SendReport()
-    pending = list(
-        ReviewRequest.objects.filter(postmortem_id=postmortem_id, notified_at__isnull=True)
-        .select_related("postmortem", "reviewer", "requested_by")
+def _pending(model: type[models.Model], postmortem_id: int, person: str) -> list:
+    """The postmortem's rows of `model` not yet taken by a sender, oldest first, with what their emails show."""
+    return list(
+        model.objects.filter(postmortem_id=postmortem_id, notified_at__isnull=True)
+        .select_related("postmortem", person, "requested_by")
         .order_by("created_at", "pk")
     )
-    if not pending:
-        return report
-    reviewer_ids = set(pending[0].postmortem.reviewers.values_list("pk", flat=True))
-    newest = {request.reviewer_id: request.pk for request in pending}  # ordered oldest first: the last one wins
-    for request in pending:
-        if not _claim(ReviewRequest, request.pk):
+
+
+def _send_each(
+    model: type[models.Model],
+    pending: list,
+    why_not: Callable[[Any], str],
+    email: Callable[[Any], EmailMultiAlternatives],
+) -> SendReport:
+    """Claim each pending row, then email it unless `why_not` gives a reason; each row is emailed at most once."""
+    report = SendReport()
+    what = model._meta.verbose_name
+    for row in pending:
+        if not _claim(model, row.pk):
             continue  # another run took it
-        reason = _why_not_send(request, reviewer_ids, newest)
+        reason = why_not(row)
         if reason:
             report.skipped += 1
-            logger.info("review request %s not emailed: %s", request.pk, reason, extra={"row_id": request.pk})
+            logger.info("%s %s not emailed: %s", what, row.pk, reason, extra={"row_id": row.pk})
             continue
-        _send(ReviewRequest, request.pk, review_request_email(request))
+        _send(model, row.pk, email(row))
         report.sent += 1
     return report
+
+
+def send_review_requests(*, postmortem_id: int) -> SendReport:
+    """Email every reviewer of the postmortem who was asked and not yet emailed; once per person per round."""
+    pending = _pending(ReviewRequest, postmortem_id, "reviewer")
+    if not pending:
+        return SendReport()
+    reviewer_ids = set(pending[0].postmortem.reviewers.values_list("pk", flat=True))
+    newest = {request.reviewer_id: request.pk for request in pending}  # ordered oldest first: the last one wins
+    return _send_each(
+        ReviewRequest, pending, lambda request: _why_not_send(request, reviewer_ids, newest), review_request_email
+    )
 
 
 def change_request_email(notice: ChangeRequestNotice) -> EmailMultiAlternatives:
@@ -146,23 +166,10 @@ def _why_not_tell(notice: ChangeRequestNotice, author_ids: set[int]) -> str:
 
 def send_change_requests(*, postmortem_id: int) -> SendReport:
     """Email every author told of changes requested on the postmortem and not yet emailed; once per notice."""
-    report = SendReport()
-    pending = list(
-        ChangeRequestNotice.objects.filter(postmortem_id=postmortem_id, notified_at__isnull=True)
-        .select_related("postmortem", "author", "requested_by")
-        .order_by("created_at", "pk")
-    )
+    pending = _pending(ChangeRequestNotice, postmortem_id, "author")
     if not pending:
-        return report
+        return SendReport()
     author_ids = set(pending[0].postmortem.authors.values_list("pk", flat=True))
-    for notice in pending:
-        if not _claim(ChangeRequestNotice, notice.pk):
-            continue  # another run took it
-        reason = _why_not_tell(notice, author_ids)
-        if reason:
-            report.skipped += 1
-            logger.info("change request notice %s not emailed: %s", notice.pk, reason, extra={"row_id": notice.pk})
-            continue
-        _send(ChangeRequestNotice, notice.pk, change_request_email(notice))
-        report.sent += 1
-    return report
+    return _send_each(
+        ChangeRequestNotice, pending, lambda notice: _why_not_tell(notice, author_ids), change_request_email
+    )
