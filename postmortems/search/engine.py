@@ -242,10 +242,8 @@ def _hits(
         return []
     if rows is None:
         rows = _page_rows([pk for pk, _ in ranked], hidden)
-    else:
-        converters = _converters()
-        rows = [_converted(row, converters) for row in rows]
-    by_pk = {row[0]: row for row in rows}
+    converters = _converters()
+    by_pk = {row[0]: _converted(row, converters) for row in rows}
     highlighter = Highlighter(parsed.highlight_terms if parsed else [])
     hits = []
     for pk, score in ranked:
@@ -282,8 +280,8 @@ def _hit_columns() -> list[str]:
 
 
 def _page_rows(pks: list[int], hidden: Fragment | None) -> list[tuple]:
-    """The _HIT_FIELDS of these postmortems, in one plain SQL statement, converted as the ORM converts them:
-    for a backend that does not read them with the page."""
+    """The _HIT_FIELDS of these postmortems as the database returns them, in one plain SQL statement: for a
+    backend that does not read them with the page."""
     quote = connection.ops.quote_name
     columns = ", ".join(_hit_columns())
     postmortem_id = f"{quote(Postmortem._meta.db_table)}.{quote(Postmortem._meta.pk.column)}"
@@ -302,9 +300,7 @@ def _page_rows(pks: list[int], hidden: Fragment | None) -> list[tuple]:
         params += hidden.params
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    converters = _converters()
-    return [_converted(row, converters) for row in rows]
+        return cursor.fetchall()
 
 
 def _among(column: str, values: list) -> Fragment:
@@ -342,6 +338,7 @@ def _converters() -> list[tuple[int, list]]:
 
 
 def _converted(row: tuple, converters: list[tuple[int, list]]) -> tuple:
+    """A row of _HIT_FIELDS as the ORM would give it."""
     values = list(row)
     for index, functions in converters:
         for function in functions:
